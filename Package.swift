@@ -1,0 +1,101 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Better i18n: a translation-management platform with an OAuth 2.0 partner integration.
+///
+/// Targets follow the architecture in `../shared/STYLE.md`:
+/// - `BetterI18nCore`: domain values, identifiers, secrets and the clock. No I/O, no HTTP.
+/// - `BetterI18nStorage`: the storage protocols and their SQL implementation on SQLite and PostgreSQL.
+/// - `BetterI18nAccounts`: sign-in, sessions, throttling and admin operations, on top of storage.
+/// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
+/// - `better-i18n`: the command-line executable.
+let package = Package(
+    name: "better-i18n",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "better-i18n", targets: ["BetterI18nCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(
+            name: "BetterI18nCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "BetterI18nStorage",
+            dependencies: [
+                "BetterI18nCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "BetterI18nAccounts",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "BetterI18nHTTP",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                "BetterI18nAccounts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "BetterI18nCLI",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                "BetterI18nAccounts",
+                "BetterI18nHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "BetterI18nTests",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                "BetterI18nAccounts",
+                "BetterI18nHTTP",
+                "BetterI18nCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+    ]
+)

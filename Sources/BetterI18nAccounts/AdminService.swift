@@ -1,0 +1,158 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+
+/// What the operator's `admin` commands and the demo seed do (SPEC §2), shared so both take
+/// the same validated path into storage. Every method validates all input before writing, and
+/// each write is one transaction, so a refused command leaves nothing behind.
+public struct AdminService: Sendable {
+    public let storage: any Storage
+    public let hasher: PasswordHasher
+    public let clock: any WallClock
+    public let random: any RandomSource
+
+    public init(storage: any Storage, hasher: PasswordHasher, clock: any WallClock, random: any RandomSource = SystemRandomSource()) {
+        self.storage = storage
+        self.hasher = hasher
+        self.clock = clock
+        self.random = random
+    }
+
+    public func createUser(email rawEmail: String, name rawName: String, password: String) async throws -> User {
+        let email = try EmailAddress(rawEmail)
+        let name = try DisplayName(rawName)
+        try PasswordPolicy.check(password)
+        if try await storage.user(email: email) != nil {
+            throw AdminError.conflict("a user with email \(email) already exists")
+        }
+        let user = User(id: .generate(using: random), email: email, name: name.value, createdAt: clock.now())
+        let hash = try await hasher.hash(password)
+        try await mapConflict("a user with email \(email) already exists") {
+            try await storage.createUser(user, passwordHash: hash)
+        }
+        return user
+    }
+
+    public func createOrganization(slug rawSlug: String, name rawName: String, ownerEmail: String) async throws -> Organization {
+        let slug = try Slug(rawSlug)
+        let name = try DisplayName(rawName)
+        let owner = try await existingUser(email: ownerEmail)
+        if try await storage.organization(slug: slug) != nil {
+            throw AdminError.conflict("an organization with slug '\(slug)' already exists")
+        }
+        let organization = Organization(id: .generate(using: random), slug: slug, name: name.value, createdAt: clock.now())
+        try await mapConflict("an organization with slug '\(slug)' already exists") {
+            try await storage.createOrganization(organization, owner: owner.id)
+        }
+        return organization
+    }
+
+    public func addMember(organizationSlug: String, email: String, role rawRole: String) async throws -> Membership {
+        let role = try Role(parsing: rawRole)
+        let organization = try await existingOrganization(slug: organizationSlug)
+        let user = try await existingUser(email: email)
+        if let current = try await storage.role(of: user.id, in: organization.id) {
+            throw AdminError.conflict("\(user.email) is already \(current.rawValue) of '\(organization.slug)'")
+        }
+        let membership = Membership(organizationID: organization.id, userID: user.id, role: role, createdAt: clock.now())
+        try await mapConflict("\(user.email) is already a member of '\(organization.slug)'") {
+            try await storage.addMember(membership)
+        }
+        return membership
+    }
+
+    /// Creates a project with its source language and the other languages, all active.
+    public func createProject(
+        organizationSlug: String, slug rawSlug: String, name rawName: String,
+        sourceLanguage rawSource: String, languages rawLanguages: [String]
+    ) async throws -> (project: Project, languages: [ProjectLanguage]) {
+        let slug = try Slug(rawSlug)
+        let name = try DisplayName(rawName)
+        let source = try LanguageCode(rawSource)
+        var codes: [LanguageCode] = [source]
+        for raw in rawLanguages where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            let code = try LanguageCode(raw)
+            if !codes.contains(code) { codes.append(code) }
+        }
+        let organization = try await existingOrganization(slug: organizationSlug)
+        if try await storage.project(organization: organization.id, slug: slug) != nil {
+            throw AdminError.conflict("organization '\(organization.slug)' already has a project '\(slug)'")
+        }
+        let now = clock.now()
+        let project = Project(
+            id: .generate(using: random), organizationID: organization.id, slug: slug, name: name.value,
+            sourceLanguage: source, createdAt: now, updatedAt: now
+        )
+        let languages = codes.map {
+            ProjectLanguage(projectID: project.id, code: $0, status: .active, isSource: $0 == source, createdAt: now)
+        }
+        try await mapConflict("organization '\(organization.slug)' already has a project '\(slug)'") {
+            try await storage.createProject(project, languages: languages)
+        }
+        return (project, languages)
+    }
+
+    /// Registers an OAuth client. For `web` clients the secret is returned once and only its
+    /// digest is stored.
+    public func createClient(
+        name rawName: String, type rawType: String, redirectURIs rawURIs: [String], ownerEmail: String?,
+        logoURI: String? = nil, clientURI: String? = nil, verified: Bool = true
+    ) async throws -> (client: OAuthClient, secret: Secret?) {
+        let name = try DisplayName(rawName)
+        let type = try ClientType(parsing: rawType)
+        guard !rawURIs.isEmpty else {
+            throw ValidationError(field: "redirect_uri", message: "at least one redirect URI is required")
+        }
+        var uris: [String] = []
+        for raw in rawURIs {
+            let uri = try RedirectURI(raw).value
+            if !uris.contains(uri) { uris.append(uri) }
+        }
+        let owner = try await ownerEmail.asyncFlatMap { try await existingUser(email: $0) }
+        let secret = type.isConfidential ? Secret(kind: .clientSecret, random: random) : nil
+        let client = OAuthClient(
+            id: .generate(using: random), name: name.value, type: type, redirectURIs: uris,
+            logoURI: logoURI, clientURI: clientURI, ownerUserID: owner?.id, secretDigest: secret?.digest,
+            isVerified: verified, createdAt: clock.now()
+        )
+        try await storage.createClient(client)
+        return (client, secret)
+    }
+
+    func existingUser(email raw: String) async throws -> User {
+        let email = try EmailAddress(raw)
+        guard let user = try await storage.user(email: email) else {
+            throw AdminError.notFound("no user with email \(email)")
+        }
+        return user
+    }
+
+    func existingOrganization(slug raw: String) async throws -> Organization {
+        let slug = try Slug(raw, field: "org")
+        guard let organization = try await storage.organization(slug: slug) else {
+            throw AdminError.notFound("no organization with slug '\(slug)'")
+        }
+        return organization
+    }
+
+    /// A uniqueness race lost to a concurrent writer reads the same as the pre-check's answer.
+    private func mapConflict(_ message: String, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as StorageError where error.isConflict {
+            throw AdminError.conflict(message)
+        }
+    }
+}
+
+/// Why an admin operation was refused, in one line fit for a terminal.
+public struct AdminError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case conflict, notFound }
+    public let kind: Kind
+    public let message: String
+
+    public static func conflict(_ message: String) -> AdminError { AdminError(kind: .conflict, message: message) }
+    public static func notFound(_ message: String) -> AdminError { AdminError(kind: .notFound, message: message) }
+
+    public var description: String { message }
+}

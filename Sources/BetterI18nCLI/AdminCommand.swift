@@ -1,0 +1,183 @@
+import ArgumentParser
+import BetterI18nAccounts
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+import Logging
+
+/// `better-i18n admin …`: operator commands straight on the database (SPEC §2). Each prints
+/// the created id, or a JSON object with `--json`, and refuses bad input with one line on stderr
+/// and a non-zero status, writing nothing.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Operator commands on the database; safe to run beside a running server.",
+        subcommands: [CreateUser.self, CreateOrg.self, AddMember.self, CreateProject.self, CreateClient.self]
+    )
+
+    /// Options every admin subcommand shares.
+    struct Common: ParsableArguments {
+        @OptionGroup var database: DatabaseOptions
+
+        @Flag(help: "Print a JSON object instead of the bare id.")
+        var json = false
+
+        @Option(help: "bcrypt cost for new passwords (4–31). Env: BETTER_I18N_BCRYPT_COST")
+        var bcryptCost: Int?
+
+        /// Opens the database and runs `body` with an ``AdminService`` on it.
+        func withAdmin(_ body: (AdminService) async throws -> Void) async throws {
+            let logger = Logger(label: "better-i18n.admin")
+            let storage = try await database.open(logger: logger)
+            do {
+                let cost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: 12, range: 4...31)
+                try await body(AdminService(storage: storage, hasher: PasswordHasher(cost: cost), clock: SystemWallClock()))
+                try? await storage.close()
+            } catch {
+                try? await storage.close()
+                throw error
+            }
+        }
+
+        func output(id: String, fields: [String: JSONValue]) {
+            if json {
+                var object = fields
+                object["id"] = .string(id)
+                print(JSONValue.object(object).serialized)
+            } else {
+                print(id)
+            }
+        }
+    }
+
+    struct CreateUser: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a dashboard user.")
+        @OptionGroup var common: Common
+        @Option(help: "Email address; used to sign in.") var email: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "Password (at least 10 characters). Prefer --password-stdin: arguments show up in ps.") var password: String?
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                let secret = try readPassword()
+                try await common.withAdmin { admin in
+                    let user = try await admin.createUser(email: email, name: name, password: secret)
+                    common.output(id: user.id.rawValue, fields: ["email": .string(user.email.value), "name": .string(user.name)])
+                }
+            }
+        }
+
+        private func readPassword() throws -> String {
+            switch (password, passwordStdin) {
+            case (let password?, false):
+                return password
+            case (nil, true):
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw CommandFailure(message: "--password-stdin: no password on standard input")
+                }
+                return line
+            case (nil, false):
+                throw CommandFailure(message: "give --password or --password-stdin")
+            case (_?, true):
+                throw CommandFailure(message: "give either --password or --password-stdin, not both")
+            }
+        }
+    }
+
+    struct CreateOrg: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an organization with its owner.")
+        @OptionGroup var common: Common
+        @Option(help: "URL-safe slug, e.g. acme.") var slug: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "Email of the existing user who will own it.") var owner: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let organization = try await admin.createOrganization(slug: slug, name: name, ownerEmail: owner)
+                    common.output(id: organization.id.rawValue, fields: [
+                        "slug": .string(organization.slug.value), "name": .string(organization.name),
+                    ])
+                }
+            }
+        }
+    }
+
+    struct AddMember: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add an existing user to an organization.")
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "Email of the existing user.") var email: String
+        @Option(help: "owner, admin or member.") var role: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let membership = try await admin.addMember(organizationSlug: org, email: email, role: role)
+                    common.output(id: membership.userID.rawValue, fields: [
+                        "organization_id": .string(membership.organizationID.rawValue), "role": .string(membership.role.rawValue),
+                    ])
+                }
+            }
+        }
+    }
+
+    struct CreateProject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a project with its languages.")
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "Project slug, unique in the organization.") var slug: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "BCP 47 code of the source language, e.g. en.") var sourceLanguage: String
+        @Option(help: "Comma-separated target languages, e.g. de,fr,pt-BR.") var languages: String = ""
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let (project, languages) = try await admin.createProject(
+                        organizationSlug: org, slug: slug, name: name, sourceLanguage: sourceLanguage,
+                        languages: self.languages.split(separator: ",").map(String.init)
+                    )
+                    common.output(id: project.id.rawValue, fields: [
+                        "slug": .string(project.slug.value), "organization_id": .string(project.organizationID.rawValue),
+                        "source_language": .string(project.sourceLanguage.value),
+                        "languages": .array(languages.map { .string($0.code.value) }),
+                    ])
+                }
+            }
+        }
+    }
+
+    struct CreateClient: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an OAuth client; prints client_id and, for web clients, the client_secret (shown once)."
+        )
+        @OptionGroup var common: Common
+        @Option(help: "Application name shown on the consent screen.") var name: String
+        @Option(help: "web (confidential), native or spa (public).") var type: String
+        @Option(name: .customLong("redirect-uri"), help: "Allowed redirect URI; repeat for several.") var redirectURIs: [String] = []
+        @Option(help: "Email of the user who owns the app.") var owner: String?
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let (client, secret) = try await admin.createClient(
+                        name: name, type: type, redirectURIs: redirectURIs, ownerEmail: owner
+                    )
+                    if common.json {
+                        var fields: [String: JSONValue] = [
+                            "client_id": .string(client.id.rawValue), "name": .string(client.name),
+                            "type": .string(client.type.rawValue), "redirect_uris": .array(client.redirectURIs.map(JSONValue.string)),
+                        ]
+                        if let secret { fields["client_secret"] = .string(secret.value) }
+                        common.output(id: client.id.rawValue, fields: fields)
+                    } else {
+                        print("client_id: \(client.id.rawValue)")
+                        if let secret { print("client_secret: \(secret.value)") }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import BetterI18nAccounts
+import BetterI18nCore
+import BetterI18nHTTP
+import BetterI18nStorage
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+
+/// `better-i18n serve [--demo]`: dashboard, authorization server, API, MCP and CDN on one listener.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server. With --demo, seed an empty database with demo data and print how to sign in."
+    )
+
+    @Flag(help: "Seed an empty database with a demo user, organization, project and OAuth clients.")
+    var demo = false
+
+    @Option(help: "Address to listen on. Env: BETTER_I18N_HOST (default 127.0.0.1)") var host: String?
+    @Option(help: "Port to listen on. Env: BETTER_I18N_PORT (default 8080)") var port: Int?
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Dashboard origin and OAuth issuer. Env: BETTER_I18N_PUBLIC_URL (default http://<host>:<port>)") var publicUrl: String?
+    @Option(help: "API origin. Env: BETTER_I18N_API_URL (default the public URL)") var apiUrl: String?
+    @Option(help: "CDN base URL. Env: BETTER_I18N_CDN_URL (default <public-url>/cdn)") var cdnUrl: String?
+    @Option(help: "Authorization code lifetime in seconds (default 600).") var codeTtl: Int?
+    @Option(help: "Access token lifetime in seconds (default 1800).") var accessTokenTtl: Int?
+    @Option(help: "Refresh token lifetime in seconds (default 2592000).") var refreshTokenTtl: Int?
+    @Option(help: "Installation token lifetime in seconds (default 3600).") var installationTokenTtl: Int?
+    @Option(help: "Seconds a just-rotated refresh token is still accepted once (default 0).") var refreshReuseGrace: Int?
+    @Option(help: "Requests per minute per installation token (default 1000).") var rateLimitPerMinute: Int?
+    @Option(help: "Token-endpoint requests per minute per client (default 6000).") var tokenRateLimitPerMinute: Int?
+    @Option(help: "bcrypt cost for passwords (default 12).") var bcryptCost: Int?
+    @Option(help: "Dynamic client registration: open, token or off (default open).") var registration: String?
+    @Option(help: "Log format: text or json (default text).") var logFormat: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).") var logLevel: String?
+
+    func run() async throws {
+        try await Self.reportingFailures {
+            let configuration = try resolveConfiguration()
+            LogBootstrap.bootstrap(format: configuration.logFormat, level: Logger.Level(rawValue: configuration.logLevel) ?? .info)
+            let logger = Logger(label: "better-i18n")
+            let started = ContinuousClock.now
+            let storage = try await database.open(logger: logger)
+            if demo {
+                try await seedDemo(storage: storage, configuration: configuration)
+            }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let dependencies = AppDependencies(configuration: configuration, storage: storage, metrics: registry, logger: logger)
+            let app = BetterI18nServer.buildApplication(dependencies)
+            logger.info("ready", metadata: [
+                "database": .string(storage.backendName),
+                "startup_ms": .stringConvertible((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
+                    + (ContinuousClock.now - started).components.seconds * 1000),
+                "public_url": .string(configuration.publicURL.absoluteString),
+            ])
+            do {
+                try await app.runService()
+            } catch {
+                try? await storage.close()
+                throw CommandFailure(message: "the server stopped: \(error)")
+            }
+            try? await storage.close()
+        }
+    }
+
+    private func seedDemo(storage: SQLStorage, configuration: ServerConfiguration) async throws {
+        let admin = AdminService(storage: storage, hasher: PasswordHasher(cost: configuration.bcryptCost), clock: SystemWallClock())
+        let dashboard = configuration.publicURL.absoluteString
+        guard let credentials = try await DemoSeed(admin: admin).seedIfEmpty() else {
+            print("""
+                Better i18n demo: the database already has data, so nothing was seeded.
+                  Dashboard: \(dashboard)/
+                  Sign in as \(DemoSeed.email) with the password printed when the demo was first seeded.
+                """)
+            return
+        }
+        print("""
+            Better i18n demo data seeded.
+              Dashboard:      \(dashboard)/
+              Email:          \(credentials.email)
+              Password:       \(credentials.password)
+              Organization:   \(credentials.organizationSlug)   Project: \(credentials.projectSlug)
+
+              Confidential OAuth client (web)
+                client_id:     \(credentials.confidentialClientID)
+                client_secret: \(credentials.confidentialClientSecret.value)
+                redirect URIs: \(credentials.redirectURIs.joined(separator: ", "))
+              Public OAuth client (native)
+                client_id:     \(credentials.publicClientID)
+
+            These secrets are shown once; only their digests are stored.
+            """)
+    }
+
+    /// Flags, then `BETTER_I18N_*` variables, then defaults.
+    func resolveConfiguration() throws -> ServerConfiguration {
+        let host = Settings.string(self.host, env: "HOST", default: "127.0.0.1")
+        let port = try Settings.int(self.port, env: "PORT", default: 8080, range: 0...65535)
+        var configuration = ServerConfiguration(host: host, port: port)
+        configuration.databaseURL = database.resolvedURL
+        if let raw = Settings.optionalString(publicUrl, env: "PUBLIC_URL") {
+            configuration.publicURL = try ServerConfiguration.parseBaseURL(raw, setting: "--public-url")
+        }
+        configuration.apiURL = configuration.publicURL
+        configuration.cdnURL = configuration.publicURL.appendingPathComponent("cdn")
+        if let raw = Settings.optionalString(apiUrl, env: "API_URL") {
+            configuration.apiURL = try ServerConfiguration.parseBaseURL(raw, setting: "--api-url")
+        }
+        if let raw = Settings.optionalString(cdnUrl, env: "CDN_URL") {
+            configuration.cdnURL = try ServerConfiguration.parseBaseURL(raw, setting: "--cdn-url")
+        }
+        let day = 86_400
+        configuration.codeTTL = TimeInterval(try Settings.int(codeTtl, env: "CODE_TTL", default: 600, range: 1...day))
+        configuration.accessTokenTTL = TimeInterval(try Settings.int(accessTokenTtl, env: "ACCESS_TOKEN_TTL", default: 1800, range: 1...day))
+        configuration.refreshTokenTTL = TimeInterval(try Settings.int(refreshTokenTtl, env: "REFRESH_TOKEN_TTL", default: 2_592_000, range: 1...(365 * day)))
+        configuration.installationTokenTTL = TimeInterval(try Settings.int(installationTokenTtl, env: "INSTALLATION_TOKEN_TTL", default: 3600, range: 1...day))
+        configuration.refreshReuseGrace = TimeInterval(try Settings.int(refreshReuseGrace, env: "REFRESH_REUSE_GRACE", default: 0, range: 0...300))
+        configuration.rateLimitPerMinute = try Settings.int(rateLimitPerMinute, env: "RATE_LIMIT_PER_MINUTE", default: 1000, range: 1...10_000_000)
+        configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: 6000, range: 1...10_000_000)
+        configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: 12, range: 4...31)
+        let registrationRaw = Settings.string(registration, env: "REGISTRATION", default: "open")
+        guard let policy = ServerConfiguration.RegistrationPolicy(rawValue: registrationRaw) else {
+            throw BetterI18nCore.ValidationError(field: "--registration", message: "'\(registrationRaw)' is not open, token or off")
+        }
+        configuration.registration = policy
+        let formatRaw = Settings.string(logFormat, env: "LOG_FORMAT", default: "text")
+        guard let format = ServerConfiguration.LogFormat(rawValue: formatRaw) else {
+            throw BetterI18nCore.ValidationError(field: "--log-format", message: "'\(formatRaw)' is not text or json")
+        }
+        configuration.logFormat = format
+        let levelRaw = Settings.string(logLevel, env: "LOG_LEVEL", default: "info")
+        guard Logger.Level(rawValue: levelRaw) != nil else {
+            throw BetterI18nCore.ValidationError(field: "--log-level", message: "'\(levelRaw)' is not a log level")
+        }
+        configuration.logLevel = levelRaw
+        return configuration
+    }
+}

@@ -1,0 +1,23 @@
+import BetterI18nCore
+import Hummingbird
+import NIOCore
+
+/// Per-request state shared by middleware and routes: who is calling from where, and the
+/// signed-in dashboard user when there is one.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, used to throttle sign-in per address.
+    public let clientAddress: String
+    /// Set by ``SessionMiddleware`` when a valid `bi_session` cookie came with the request.
+    public var user: User?
+    /// The cookie secret of that session; CSRF tokens of signed-in forms derive from it.
+    public var sessionSecret: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Request bodies are limited to 5 MiB (SPEC §6.3 `413 payload_too_large`).
+    public var maxUploadSize: Int { 5 * 1024 * 1024 }
+}

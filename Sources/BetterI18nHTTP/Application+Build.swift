@@ -1,0 +1,33 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Assembles the one listener of `better-i18n serve` (SPEC §2): dashboard, operations
+/// endpoints and, as later issues add them, the authorization server, partner API, MCP and CDN.
+public enum BetterI18nServer {
+    public static func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
+        router.add(middleware: RequestLogMiddleware(logger: dependencies.logger))
+        router.add(middleware: ErrorBodyMiddleware(logger: dependencies.logger))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SessionMiddleware(accounts: dependencies.accounts, logger: dependencies.logger))
+        OperationsRoutes(dependencies: dependencies).register(on: router)
+        StaticRoutes().register(on: router)
+        SignInRoutes(dependencies: dependencies).register(on: router)
+        HomeRoutes(dependencies: dependencies).register(on: router)
+        return router
+    }
+
+    public static func buildApplication(
+        _ dependencies: AppDependencies, services: [any Service] = []
+    ) -> some ApplicationProtocol {
+        let configuration = dependencies.configuration
+        return Application(
+            router: buildRouter(dependencies),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "better-i18n"),
+            services: services,
+            logger: dependencies.logger
+        )
+    }
+}

@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// The stylesheet, served from our own origin so the CSP can forbid everything else.
+struct StaticRoutes {
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/static/app.css") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet))
+            )
+        }
+    }
+}

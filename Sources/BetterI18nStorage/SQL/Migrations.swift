@@ -1,0 +1,162 @@
+import SQLKit
+
+/// One versioned step of the schema. Statements are portable SQL: TEXT, BIGINT and INTEGER
+/// columns only, timestamps as milliseconds since 1970, booleans as 0/1, so SQLite and
+/// PostgreSQL share every query.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: [String]
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "accounts, organizations, projects, keys, clients, sessions", statements: [
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE organizations (
+                id TEXT PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE memberships (
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                user_id TEXT NOT NULL REFERENCES users(id),
+                role TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (organization_id, user_id)
+            )
+            """,
+            "CREATE INDEX memberships_by_user ON memberships (user_id)",
+            """
+            CREATE TABLE projects (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                slug TEXT NOT NULL,
+                name TEXT NOT NULL,
+                source_language TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (organization_id, slug)
+            )
+            """,
+            """
+            CREATE TABLE project_languages (
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                code TEXT NOT NULL,
+                status TEXT NOT NULL,
+                is_source INTEGER NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (project_id, code)
+            )
+            """,
+            """
+            CREATE TABLE namespaces (
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                name TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (project_id, name)
+            )
+            """,
+            """
+            CREATE TABLE translation_keys (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                namespace TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                deleted_at BIGINT
+            )
+            """,
+            // A name is unique among live keys only: a deleted key's name can be reused.
+            """
+            CREATE UNIQUE INDEX translation_keys_live_name
+                ON translation_keys (project_id, namespace, name) WHERE deleted_at IS NULL
+            """,
+            """
+            CREATE TABLE translations (
+                key_id TEXT NOT NULL REFERENCES translation_keys(id),
+                language TEXT NOT NULL,
+                value TEXT NOT NULL,
+                updated_by TEXT,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (key_id, language)
+            )
+            """,
+            """
+            CREATE TABLE oauth_clients (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                redirect_uris TEXT NOT NULL,
+                logo_uri TEXT,
+                client_uri TEXT,
+                owner_user_id TEXT REFERENCES users(id),
+                secret_digest TEXT,
+                is_verified INTEGER NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                digest TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+        ]),
+    ]
+
+    /// Applies every migration not yet recorded, each in its own transaction, and returns the
+    /// versions applied. Safe to run from several processes at once.
+    static func apply(on driver: some SQLDriver, now: Int64) async throws -> [Int] {
+        try await driver.writing { database in
+            for statement in driver.migrationLockStatements {
+                try await database.raw(SQLQueryString(statement)).run()
+            }
+            try await database.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL
+                )
+                """).run()
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let didApply = try await driver.writing { database in
+                for statement in driver.migrationLockStatements {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+                let done = try await database.raw(
+                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
+                ).first()
+                guard done == nil else { return false }
+                for statement in migration.statements {
+                    try await database.raw(SQLQueryString(statement)).run()
+                }
+                try await database.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now))
+                    """).run()
+                return true
+            }
+            if didApply { applied.append(migration.version) }
+        }
+        return applied
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// The multi-instance backend: a pooled `PostgresClient` from postgres-nio.
+///
+/// Transactions are `BEGIN … COMMIT` on one leased connection; migrations take a transaction
+/// advisory lock so instances starting together migrate one after another.
+public final class PostgresDriver: SQLDriver {
+    public let backendName = "postgres"
+    /// 0x6269_3138 spells "bi18" — an arbitrary, fixed key for the migration lock.
+    public let migrationLockStatements = ["SELECT pg_advisory_xact_lock(1651061048)"]
+
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, runTask: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runTask = runTask
+        self.logger = logger
+    }
+
+    /// Connects to `postgres://user:password@host:port/database` and checks the server answers.
+    public static func connect(url: String, logger: Logger) async throws -> PostgresDriver {
+        let configuration = try configuration(from: url)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runTask = Task { await client.run() }
+        let driver = PostgresDriver(client: client, runTask: runTask, logger: logger)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    _ = try await driver.read { try await $0.raw("SELECT 1").all() }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    throw StorageError.unavailable("no answer from PostgreSQL within 10 seconds")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            runTask.cancel()
+            throw StorageError.unavailable("cannot connect to PostgreSQL at \(redacted(url)): \(describe(error))")
+        }
+        return driver
+    }
+
+    /// The URL without its password, for messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "<invalid URL>" }
+        if components.password != nil { components.password = "***" }
+        return components.string ?? "<invalid URL>"
+    }
+
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+              ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, !host.isEmpty
+        else {
+            throw StorageError.unavailable("'\(redacted(url))' is not a postgres://user:password@host:port/database URL")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password,
+            database: database.isEmpty ? nil : database,
+            tls: .disable
+        )
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let database = connection.sql(queryLogLevel: nil)
+            try await database.raw("BEGIN").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func classify(_ error: any Error) -> StorageError {
+        guard let error = error as? PSQLError else {
+            return .unavailable(Self.describe(error))
+        }
+        let detail = error.serverInfo?[.message] ?? String(reflecting: error)
+        switch error.serverInfo?[.sqlState] {
+        case "23505": return .conflict(detail)
+        case "23503": return .notFound(detail)
+        default: return .unavailable(detail)
+        }
+    }
+
+    public func close() async throws {
+        runTask.cancel()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? StorageError { return error.detail }
+        if let error = error as? PSQLError {
+            return error.serverInfo?[.message] ?? "\(error.code)"
+        }
+        return String(describing: error)
+    }
+}

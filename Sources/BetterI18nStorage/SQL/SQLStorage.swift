@@ -1,0 +1,363 @@
+import BetterI18nCore
+import Foundation
+import Logging
+import SQLKit
+
+/// ``Storage`` in portable SQL over any ``SQLDriver``: one implementation, so SQLite and
+/// PostgreSQL cannot drift apart, and one contract test suite proves both.
+public struct SQLStorage: Storage {
+    let driver: any SQLDriver
+
+    public var backendName: String { driver.backendName }
+
+    /// Wraps an open driver and applies pending migrations.
+    public init(driver: any SQLDriver, now: Date = Date()) async throws {
+        self.driver = driver
+        _ = try await Migrations.apply(on: driver, now: now.millisecondsSince1970)
+    }
+
+    public func ping() async throws {
+        _ = try await driver.reading { try await $0.raw("SELECT 1").all() }
+    }
+
+    public func close() async throws {
+        try await driver.close()
+    }
+}
+
+// MARK: - Users
+
+extension SQLStorage {
+    public func createUser(_ user: User, passwordHash: String) async throws {
+        try await driver.writing { database in
+            try await database.raw("""
+                INSERT INTO users (id, email, name, password_hash, created_at)
+                VALUES (\(bind: user.id.rawValue), \(bind: user.email.value), \(bind: user.name),
+                        \(bind: passwordHash), \(bind: user.createdAt.millisecondsSince1970))
+                """).run()
+        }
+    }
+
+    public func user(id: UserID) async throws -> User? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM users WHERE id = \(bind: id.rawValue)").first().map(Rows.user)
+        }
+    }
+
+    public func user(email: EmailAddress) async throws -> User? {
+        try await credentials(email: email)?.user
+    }
+
+    public func credentials(email: EmailAddress) async throws -> (user: User, passwordHash: String)? {
+        let row = try await driver.reading { database in
+            try await database.raw("SELECT * FROM users WHERE email = \(bind: email.value)").first().map {
+                UserCredentialsRow(user: try Rows.user($0), passwordHash: try $0.decode(column: "password_hash", as: String.self))
+            }
+        }
+        return row.map { ($0.user, $0.passwordHash) }
+    }
+
+    public func userCount() async throws -> Int {
+        try await driver.reading { database in
+            try await database.raw("SELECT COUNT(*) AS n FROM users").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+}
+
+private struct UserCredentialsRow: Sendable {
+    let user: User
+    let passwordHash: String
+}
+
+// MARK: - Organizations
+
+extension SQLStorage {
+    public func createOrganization(_ organization: Organization, owner: UserID) async throws {
+        try await driver.writing { database in
+            let created = organization.createdAt.millisecondsSince1970
+            try await database.raw("""
+                INSERT INTO organizations (id, slug, name, created_at)
+                VALUES (\(bind: organization.id.rawValue), \(bind: organization.slug.value),
+                        \(bind: organization.name), \(bind: created))
+                """).run()
+            try await Self.insertMembership(
+                Membership(organizationID: organization.id, userID: owner, role: .owner, createdAt: organization.createdAt),
+                on: database
+            )
+        }
+    }
+
+    public func organization(id: OrganizationID) async throws -> Organization? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM organizations WHERE id = \(bind: id.rawValue)").first().map(Rows.organization)
+        }
+    }
+
+    public func organization(slug: Slug) async throws -> Organization? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM organizations WHERE slug = \(bind: slug.value)").first().map(Rows.organization)
+        }
+    }
+
+    public func addMember(_ membership: Membership) async throws {
+        try await driver.writing { database in
+            try await Self.insertMembership(membership, on: database)
+        }
+    }
+
+    private static func insertMembership(_ membership: Membership, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            INSERT INTO memberships (organization_id, user_id, role, created_at)
+            VALUES (\(bind: membership.organizationID.rawValue), \(bind: membership.userID.rawValue),
+                    \(bind: membership.role.rawValue), \(bind: membership.createdAt.millisecondsSince1970))
+            """).run()
+    }
+
+    public func role(of user: UserID, in organization: OrganizationID) async throws -> Role? {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT role FROM memberships
+                WHERE user_id = \(bind: user.rawValue) AND organization_id = \(bind: organization.rawValue)
+                """).first().flatMap { Role(rawValue: try $0.decode(column: "role", as: String.self)) }
+        }
+    }
+
+    public func memberships(of user: UserID) async throws -> [OrganizationMembership] {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT o.*, m.role FROM organizations o
+                JOIN memberships m ON m.organization_id = o.id
+                WHERE m.user_id = \(bind: user.rawValue)
+                ORDER BY o.name, o.slug
+                """).all().map { row in
+                OrganizationMembership(
+                    organization: try Rows.organization(row),
+                    role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .member
+                )
+            }
+        }
+    }
+}
+
+// MARK: - Projects
+
+extension SQLStorage {
+    public func createProject(_ project: Project, languages: [ProjectLanguage]) async throws {
+        try await driver.writing { database in
+            try await database.raw("""
+                INSERT INTO projects (id, organization_id, slug, name, source_language, created_at, updated_at)
+                VALUES (\(bind: project.id.rawValue), \(bind: project.organizationID.rawValue), \(bind: project.slug.value),
+                        \(bind: project.name), \(bind: project.sourceLanguage.value),
+                        \(bind: project.createdAt.millisecondsSince1970), \(bind: project.updatedAt.millisecondsSince1970))
+                """).run()
+            for language in languages {
+                try await database.raw("""
+                    INSERT INTO project_languages (project_id, code, status, is_source, created_at)
+                    VALUES (\(bind: project.id.rawValue), \(bind: language.code.value), \(bind: language.status.rawValue),
+                            \(bind: language.isSource ? 1 : 0), \(bind: language.createdAt.millisecondsSince1970))
+                    """).run()
+            }
+            try await Self.ensureNamespace(.default, in: project.id, at: project.createdAt, on: database)
+        }
+    }
+
+    private static func ensureNamespace(
+        _ namespace: NamespaceName, in project: ProjectID, at time: Date, on database: any SQLDatabase
+    ) async throws {
+        let existing = try await database.raw("""
+            SELECT name FROM namespaces WHERE project_id = \(bind: project.rawValue) AND name = \(bind: namespace.value)
+            """).first()
+        guard existing == nil else { return }
+        try await database.raw("""
+            INSERT INTO namespaces (project_id, name, created_at)
+            VALUES (\(bind: project.rawValue), \(bind: namespace.value), \(bind: time.millisecondsSince1970))
+            """).run()
+    }
+
+    public func project(id: ProjectID) async throws -> Project? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM projects WHERE id = \(bind: id.rawValue)").first().map(Rows.project)
+        }
+    }
+
+    public func project(organization: OrganizationID, slug: Slug) async throws -> Project? {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT * FROM projects WHERE organization_id = \(bind: organization.rawValue) AND slug = \(bind: slug.value)
+                """).first().map(Rows.project)
+        }
+    }
+
+    public func projects(in organization: OrganizationID) async throws -> [Project] {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT * FROM projects WHERE organization_id = \(bind: organization.rawValue) ORDER BY name, slug
+                """).all().map(Rows.project)
+        }
+    }
+
+    public func languages(of project: ProjectID) async throws -> [ProjectLanguage] {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT * FROM project_languages WHERE project_id = \(bind: project.rawValue)
+                ORDER BY is_source DESC, code
+                """).all().map(Rows.projectLanguage)
+        }
+    }
+
+    public func namespaces(of project: ProjectID) async throws -> [NamespaceName] {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT name FROM namespaces WHERE project_id = \(bind: project.rawValue) ORDER BY name
+                """).all().map { try NamespaceName($0.decode(column: "name", as: String.self)) }
+        }
+    }
+}
+
+// MARK: - Keys and translations
+
+extension SQLStorage {
+    public func createKeys(_ keys: [TranslationKey], translations: [Translation]) async throws {
+        try await driver.writing { database in
+            for key in keys {
+                try await Self.ensureNamespace(key.namespace, in: key.projectID, at: key.createdAt, on: database)
+                try await database.raw("""
+                    INSERT INTO translation_keys (id, project_id, namespace, name, description, created_at, updated_at)
+                    VALUES (\(bind: key.id.rawValue), \(bind: key.projectID.rawValue), \(bind: key.namespace.value),
+                            \(bind: key.name.value), \(bind: key.description),
+                            \(bind: key.createdAt.millisecondsSince1970), \(bind: key.updatedAt.millisecondsSince1970))
+                    """).run()
+            }
+            for translation in translations {
+                try await Self.upsertTranslation(translation, on: database)
+            }
+        }
+    }
+
+    public func keys(in project: ProjectID, includingDeleted: Bool) async throws -> [TranslationKey] {
+        try await driver.reading { database in
+            let liveOnly: SQLQueryString = includingDeleted ? "" : "AND deleted_at IS NULL"
+            return try await database.raw("""
+                SELECT * FROM translation_keys WHERE project_id = \(bind: project.rawValue) \(liveOnly)
+                ORDER BY namespace, name, created_at
+                """).all().map(Rows.key)
+        }
+    }
+
+    public func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws {
+        try await driver.writing { database in
+            for id in Set(ids) {
+                let live = try await database.raw("""
+                    SELECT id FROM translation_keys
+                    WHERE id = \(bind: id.rawValue) AND project_id = \(bind: project.rawValue) AND deleted_at IS NULL
+                    """).first()
+                guard live != nil else {
+                    throw StorageError.notFound("key \(id) is not a live key of project \(project)")
+                }
+                try await database.raw("""
+                    UPDATE translation_keys SET deleted_at = \(bind: time.millisecondsSince1970),
+                        updated_at = \(bind: time.millisecondsSince1970)
+                    WHERE id = \(bind: id.rawValue)
+                    """).run()
+            }
+        }
+    }
+
+    public func saveTranslations(_ translations: [Translation]) async throws {
+        try await driver.writing { database in
+            for translation in translations {
+                try await Self.upsertTranslation(translation, on: database)
+            }
+        }
+    }
+
+    private static func upsertTranslation(_ translation: Translation, on database: any SQLDatabase) async throws {
+        // INSERT … ON CONFLICT DO UPDATE is spelled the same in SQLite (≥ 3.24) and PostgreSQL.
+        try await database.raw("""
+            INSERT INTO translations (key_id, language, value, updated_by, updated_at)
+            VALUES (\(bind: translation.keyID.rawValue), \(bind: translation.language.value), \(bind: translation.value),
+                    \(bind: translation.updatedBy), \(bind: translation.updatedAt.millisecondsSince1970))
+            ON CONFLICT (key_id, language) DO UPDATE SET
+                value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+            """).run()
+    }
+
+    public func translations(in project: ProjectID) async throws -> [Translation] {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT t.* FROM translations t
+                JOIN translation_keys k ON k.id = t.key_id
+                WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
+                ORDER BY k.namespace, k.name, t.language
+                """).all().map(Rows.translation)
+        }
+    }
+}
+
+// MARK: - OAuth clients
+
+extension SQLStorage {
+    public func createClient(_ client: OAuthClient) async throws {
+        let redirectURIs = String(decoding: try JSONEncoder().encode(client.redirectURIs), as: UTF8.self)
+        try await driver.writing { database in
+            try await database.raw("""
+                INSERT INTO oauth_clients (id, name, type, redirect_uris, logo_uri, client_uri, owner_user_id,
+                                           secret_digest, is_verified, created_at)
+                VALUES (\(bind: client.id.rawValue), \(bind: client.name), \(bind: client.type.rawValue),
+                        \(bind: redirectURIs), \(bind: client.logoURI), \(bind: client.clientURI),
+                        \(bind: client.ownerUserID?.rawValue), \(bind: client.secretDigest?.hex),
+                        \(bind: client.isVerified ? 1 : 0), \(bind: client.createdAt.millisecondsSince1970))
+                """).run()
+        }
+    }
+
+    public func client(id: ClientID) async throws -> OAuthClient? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM oauth_clients WHERE id = \(bind: id.rawValue)").first().map(Rows.client)
+        }
+    }
+}
+
+// MARK: - Sessions
+
+extension SQLStorage {
+    public func createSession(_ session: DashboardSession) async throws {
+        try await driver.writing { database in
+            try await database.raw("""
+                INSERT INTO sessions (digest, user_id, created_at, expires_at)
+                VALUES (\(bind: session.digest.hex), \(bind: session.userID.rawValue),
+                        \(bind: session.createdAt.millisecondsSince1970), \(bind: session.expiresAt.millisecondsSince1970))
+                """).run()
+        }
+    }
+
+    public func session(digest: SecretDigest) async throws -> DashboardSession? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM sessions WHERE digest = \(bind: digest.hex)").first().map { row in
+                DashboardSession(
+                    digest: SecretDigest(hex: try row.decode(column: "digest", as: String.self)),
+                    userID: UserID(unchecked: try row.decode(column: "user_id", as: String.self)),
+                    createdAt: try Rows.date(row, "created_at"),
+                    expiresAt: try Rows.date(row, "expires_at")
+                )
+            }
+        }
+    }
+
+    public func deleteSession(digest: SecretDigest) async throws {
+        try await driver.writing { database in
+            try await database.raw("DELETE FROM sessions WHERE digest = \(bind: digest.hex)").run()
+        }
+    }
+
+    public func deleteSessions(expiredBefore time: Date) async throws -> Int {
+        try await driver.writing { database in
+            let cutoff = time.millisecondsSince1970
+            let count = try await database.raw(
+                "SELECT COUNT(*) AS n FROM sessions WHERE expires_at < \(bind: cutoff)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            try await database.raw("DELETE FROM sessions WHERE expires_at < \(bind: cutoff)").run()
+            return count
+        }
+    }
+}

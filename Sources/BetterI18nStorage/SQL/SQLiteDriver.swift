@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import Synchronization
+
+/// The embedded default backend: one SQLite file in WAL mode.
+///
+/// One writer connection, serialized by an ``AsyncLock`` and using `BEGIN IMMEDIATE` so a write
+/// transaction takes the file's write lock up front (no deadlock when it upgrades from reading);
+/// a few reader connections that WAL lets run beside the writer. Another process (an `admin`
+/// command beside a running server) waits on `busy_timeout` instead of failing.
+public final class SQLiteDriver: SQLDriver {
+    public let backendName = "sqlite"
+    public let migrationLockStatements: [String] = []
+
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = AsyncLock()
+    private let nextReader = Atomic<Int>(0)
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens (creating if needed) the database file and its parent directory.
+    public static func open(path: String, readerCount: Int = 2, logger: Logger) async throws -> SQLiteDriver {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw StorageError.unavailable("cannot create the directory for \(path): \(error.localizedDescription)")
+        }
+        var opened: [SQLiteConnection] = []
+        do {
+            for _ in 0..<(1 + max(1, readerCount)) {
+                let connection = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
+                opened.append(connection)
+                try await configure(connection)
+            }
+            // WAL is a property of the file, set once through the writer; it persists.
+            _ = try await opened[0].query("PRAGMA journal_mode = WAL")
+            return SQLiteDriver(writer: opened[0], readers: Array(opened.dropFirst()))
+        } catch {
+            for connection in opened { try? await connection.close() }
+            throw StorageError.unavailable("cannot open SQLite database at \(path): \(Self.describe(error))")
+        }
+    }
+
+    private static func configure(_ connection: SQLiteConnection) async throws {
+        // busy_timeout replaces sqlite-nio's spin-forever busy handler with SQLite's sleeping
+        // one: a second process waits up to 10 s for the write lock, then fails cleanly.
+        _ = try await connection.query("PRAGMA busy_timeout = 10000")
+        _ = try await connection.query("PRAGMA foreign_keys = ON")
+        _ = try await connection.query("PRAGMA synchronous = NORMAL")
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.add(1, ordering: .relaxed).oldValue
+        let connection = readers[abs(index % readers.count)]
+        return try await body(connection.sql(queryLogLevel: nil))
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let writer = self.writer
+        return try await writeLock.withLock {
+            let database = writer.sql(queryLogLevel: nil)
+            try await database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(database)
+                try await database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    public func classify(_ error: any Error) -> StorageError {
+        guard let error = error as? SQLiteError else {
+            return .unavailable(Self.describe(error))
+        }
+        switch error.reason {
+        case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+            return .conflict(error.message)
+        case .constraintForeignKeyFailed:
+            return .notFound(error.message)
+        default:
+            return .unavailable(error.message)
+        }
+    }
+
+    public func close() async throws {
+        try await writer.close()
+        for reader in readers { try await reader.close() }
+    }
+
+    /// A driver dropped without ``close()`` still releases its file handles (sqlite-nio
+    /// asserts that every connection is closed before it is freed).
+    deinit {
+        for connection in [writer] + readers where !connection.isClosed {
+            _ = connection.close()
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? SQLiteError { return error.message }
+        if let error = error as? StorageError { return error.detail }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,79 @@
+import BetterI18nCore
+import Foundation
+
+/// Users and their password hashes. Emails are unique.
+public protocol UserStore: Sendable {
+    /// Throws ``StorageError/conflict(_:)`` when the email is taken.
+    func createUser(_ user: User, passwordHash: String) async throws
+    func user(id: UserID) async throws -> User?
+    func user(email: EmailAddress) async throws -> User?
+    /// The user and their bcrypt hash, for sign-in only.
+    func credentials(email: EmailAddress) async throws -> (user: User, passwordHash: String)?
+    func userCount() async throws -> Int
+}
+
+/// Organizations and who belongs to them.
+public protocol OrganizationStore: Sendable {
+    /// Creates the organization and makes `owner` its owner, in one transaction.
+    func createOrganization(_ organization: Organization, owner: UserID) async throws
+    func organization(id: OrganizationID) async throws -> Organization?
+    func organization(slug: Slug) async throws -> Organization?
+    /// Throws ``StorageError/conflict(_:)`` when the user is already a member.
+    func addMember(_ membership: Membership) async throws
+    func role(of user: UserID, in organization: OrganizationID) async throws -> Role?
+    /// Every organization the user belongs to, by name.
+    func memberships(of user: UserID) async throws -> [OrganizationMembership]
+}
+
+/// Projects, their languages and namespaces.
+public protocol ProjectStore: Sendable {
+    /// Creates the project, its languages and its `default` namespace in one transaction.
+    /// Throws ``StorageError/conflict(_:)`` when the slug is taken in the organization.
+    func createProject(_ project: Project, languages: [ProjectLanguage]) async throws
+    func project(id: ProjectID) async throws -> Project?
+    func project(organization: OrganizationID, slug: Slug) async throws -> Project?
+    func projects(in organization: OrganizationID) async throws -> [Project]
+    func languages(of project: ProjectID) async throws -> [ProjectLanguage]
+    func namespaces(of project: ProjectID) async throws -> [NamespaceName]
+}
+
+/// Keys and their translations.
+public protocol TranslationStore: Sendable {
+    /// Creates keys (and their namespaces when new) with initial translations, all or nothing.
+    /// Throws ``StorageError/conflict(_:)`` when a live key with the same name exists.
+    func createKeys(_ keys: [TranslationKey], translations: [Translation]) async throws
+    /// Live keys of a project ordered by namespace and name; soft-deleted ones only when asked.
+    func keys(in project: ProjectID, includingDeleted: Bool) async throws -> [TranslationKey]
+    /// Soft-deletes the keys, all or nothing; throws ``StorageError/notFound(_:)`` when one of
+    /// them is not a live key of the project.
+    func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws
+    /// Inserts or replaces values, all or nothing.
+    func saveTranslations(_ translations: [Translation]) async throws
+    /// Every value of the project's live keys.
+    func translations(in project: ProjectID) async throws -> [Translation]
+}
+
+/// OAuth clients.
+public protocol ClientStore: Sendable {
+    func createClient(_ client: OAuthClient) async throws
+    func client(id: ClientID) async throws -> OAuthClient?
+}
+
+/// Server-side dashboard sessions, keyed by the digest of the cookie.
+public protocol SessionStore: Sendable {
+    func createSession(_ session: DashboardSession) async throws
+    func session(digest: SecretDigest) async throws -> DashboardSession?
+    func deleteSession(digest: SecretDigest) async throws
+    /// Removes sessions that expired before `time`; returns how many.
+    @discardableResult
+    func deleteSessions(expiredBefore time: Date) async throws -> Int
+}
+
+/// Everything Better i18n stores, behind one protocol with one contract test suite
+/// (`StorageContractTests`) run against every backend.
+public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore {
+    /// Answers when the database answers; `/healthz` calls it.
+    func ping() async throws
+    /// Releases connections. The storage must not be used afterwards.
+    func close() async throws
+}
