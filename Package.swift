@@ -7,6 +7,7 @@ import PackageDescription
 /// - `BetterI18nCore`: domain values, identifiers, secrets and the clock. No I/O, no HTTP.
 /// - `BetterI18nStorage`: the storage protocols and their SQL implementation on SQLite and PostgreSQL.
 /// - `BetterI18nAccounts`: sign-in, sessions, throttling and admin operations, on top of storage.
+/// - `BetterI18nOAuth`: the authorization server engine (RFC 6749, 7636, 7009, 7662, 7591, 8707).
 /// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
 /// - `better-i18n`: the command-line executable.
 let package = Package(
@@ -54,7 +55,17 @@ let package = Package(
             dependencies: [
                 "BetterI18nCore",
                 "BetterI18nStorage",
+                "BetterI18nOAuth",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "BetterI18nOAuth",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -64,6 +75,7 @@ let package = Package(
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
+                "BetterI18nOAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +89,7 @@ let package = Package(
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
+                "BetterI18nOAuth",
                 "BetterI18nHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +103,7 @@ let package = Package(
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
+                "BetterI18nOAuth",
                 "BetterI18nHTTP",
                 "BetterI18nCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import BetterI18nCore
+import BetterI18nOAuth
 import BetterI18nStorage
 import Foundation
 
@@ -92,31 +93,44 @@ public struct AdminService: Sendable {
         return (project, languages)
     }
 
-    /// Registers an OAuth client. For `web` clients the secret is returned once and only its
-    /// digest is stored.
+    /// Registers an OAuth client through the one registry every path uses; for `web` clients
+    /// the secret is returned once.
     public func createClient(
-        name rawName: String, type rawType: String, redirectURIs rawURIs: [String], ownerEmail: String?,
-        logoURI: String? = nil, clientURI: String? = nil, verified: Bool = true
+        name: String, type: String, redirectURIs: [String], ownerEmail: String?,
+        logoURI: String? = nil, clientURI: String? = nil
     ) async throws -> (client: OAuthClient, secret: Secret?) {
-        let name = try DisplayName(rawName)
-        let type = try ClientType(parsing: rawType)
-        guard !rawURIs.isEmpty else {
-            throw ValidationError(field: "redirect_uri", message: "at least one redirect URI is required")
-        }
-        var uris: [String] = []
-        for raw in rawURIs {
-            let uri = try RedirectURI(raw).value
-            if !uris.contains(uri) { uris.append(uri) }
-        }
         let owner = try await ownerEmail.asyncFlatMap { try await existingUser(email: $0) }
-        let secret = type.isConfidential ? Secret(kind: .clientSecret, random: random) : nil
-        let client = OAuthClient(
-            id: .generate(using: random), name: name.value, type: type, redirectURIs: uris,
-            logoURI: logoURI, clientURI: clientURI, ownerUserID: owner?.id, secretDigest: secret?.digest,
-            isVerified: verified, createdAt: clock.now()
+        return try await ClientRegistry(storage: storage, clock: clock, random: random).register(
+            name: name, type: type, redirectURIs: redirectURIs, owner: owner?.id, logoURI: logoURI, clientURI: clientURI,
+            actor: "operator"
         )
-        try await storage.createClient(client)
-        return (client, secret)
+    }
+
+    /// Grants of one organization, or of all when `organizationSlug` is nil, newest first.
+    public func listGrants(organizationSlug: String?) async throws -> [GrantListing] {
+        let organizations: [OrganizationID]
+        if let organizationSlug {
+            organizations = [try await existingOrganization(slug: organizationSlug).id]
+        } else {
+            organizations = try await storage.allOrganizationIDs()
+        }
+        return try await storage.grantListings(organizations: organizations)
+    }
+
+    public func revokeGrant(_ raw: String) async throws -> Grant {
+        guard let id = GrantID(raw) else {
+            throw ValidationError(field: "GRANT_ID", message: "'\(raw.prefix(40))' is not a grt_ id")
+        }
+        do {
+            return try await GrantService(storage: storage, clock: clock).revoke(id, actor: "operator")
+        } catch GrantService.Failure.notFound {
+            throw AdminError.notFound("no grant \(id)")
+        }
+    }
+
+    public func auditEvents(organizationSlug: String?, limit: Int = 1000) async throws -> [AuditEvent] {
+        let organization = try await organizationSlug.asyncFlatMap { try await existingOrganization(slug: $0).id }
+        return try await storage.auditEvents(organization: organization, limit: limit)
     }
 
     func existingUser(email raw: String) async throws -> User {

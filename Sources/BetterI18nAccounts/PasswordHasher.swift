@@ -2,6 +2,7 @@ import BetterI18nCore
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import Synchronization
 
 /// bcrypt hashing with a configurable cost (`--bcrypt-cost`, default 12).
 ///
@@ -12,11 +13,11 @@ public struct PasswordHasher: Sendable {
 
     /// A valid hash of a random password at this cost, verified against when the email is
     /// unknown so that sign-in takes as long for an unknown account as for a wrong password.
-    private let decoyHash: String
+    /// Made on first use rather than at start-up, which must stay well under a second.
+    private let decoy = DecoyHash()
 
     public init(cost: Int) {
         self.cost = UInt8(clamping: min(31, max(4, cost)))
-        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: self.cost)
     }
 
     public func hash(_ password: String) async throws -> String {
@@ -27,10 +28,25 @@ public struct PasswordHasher: Sendable {
     /// Verifies `password` against `hash`, or against the decoy when `hash` is nil (and then
     /// always answers false), so both failures have the same timing shape.
     public func verify(_ password: String, against hash: String?) async throws -> Bool {
-        let decoy = decoyHash
+        let decoy = self.decoy
+        let cost = self.cost
         return try await NIOThreadPool.singleton.runIfActive {
-            let matches = Bcrypt.verify(password, hash: hash ?? decoy)
+            let matches = Bcrypt.verify(password, hash: hash ?? decoy.hash(cost: cost))
             return hash != nil && matches
+        }
+    }
+}
+
+/// The decoy hash, computed once per process on the thread pool.
+private final class DecoyHash: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    func hash(cost: UInt8) -> String {
+        value.withLock { value in
+            if let value { return value }
+            let made = Bcrypt.hash(UUID().uuidString, cost: cost)
+            value = made
+            return made
         }
     }
 }

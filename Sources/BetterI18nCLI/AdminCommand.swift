@@ -1,6 +1,7 @@
 import ArgumentParser
 import BetterI18nAccounts
 import BetterI18nCore
+import BetterI18nOAuth
 import BetterI18nStorage
 import Foundation
 import Logging
@@ -12,7 +13,10 @@ struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Operator commands on the database; safe to run beside a running server.",
-        subcommands: [CreateUser.self, CreateOrg.self, AddMember.self, CreateProject.self, CreateClient.self]
+        subcommands: [
+            CreateUser.self, CreateOrg.self, AddMember.self, CreateProject.self, CreateClient.self,
+            ListGrants.self, RevokeGrant.self, CreateRegistrationToken.self, Audit.self,
+        ]
     )
 
     /// Options every admin subcommand shares.
@@ -179,5 +183,110 @@ struct AdminCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+
+    struct ListGrants: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List OAuth grants as JSON lines, newest first.")
+        @OptionGroup var common: Common
+        @Option(help: "Only this organization's grants.") var org: String?
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    for listing in try await admin.listGrants(organizationSlug: org) {
+                        print(AdminJSON.grant(listing).serialized)
+                    }
+                }
+            }
+        }
+    }
+
+    struct RevokeGrant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a grant: every token of it stops working on every server within a second."
+        )
+        @OptionGroup var common: Common
+        @Argument(help: "The grant id (grt_…).") var grantID: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let grant = try await admin.revokeGrant(grantID)
+                    common.output(id: grant.id.rawValue, fields: [
+                        "revoked_at": .string(grant.revokedAt.map(\.iso8601) ?? ""),
+                    ])
+                }
+            }
+        }
+    }
+
+    struct CreateRegistrationToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a single-use bi_iat_ initial access token (24 h) for --registration token."
+        )
+        @OptionGroup var common: Common
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let registration = DynamicRegistration(
+                        storage: admin.storage, settings: OAuthSettings(ServerConfiguration()), clock: admin.clock
+                    )
+                    let token = try await registration.createInitialAccessToken()
+                    if common.json {
+                        print(JSONValue.object(["token": .string(token.value), "expires_in": .int(86_400)]).serialized)
+                    } else {
+                        print(token.value)
+                    }
+                }
+            }
+        }
+    }
+
+    struct Audit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print audit events as JSON lines, newest first.")
+        @OptionGroup var common: Common
+        @Option(help: "Only this organization's events.") var org: String?
+        @Option(help: "At most this many events.") var limit: Int = 1000
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    for event in try await admin.auditEvents(organizationSlug: org, limit: max(1, min(limit, 100_000))) {
+                        print(AdminJSON.audit(event).serialized)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// JSON shapes of `list-grants` and `audit` lines.
+enum AdminJSON {
+    static func grant(_ listing: GrantListing) -> JSONValue {
+        let grant = listing.grant
+        var object: [String: JSONValue] = [
+            "grant_id": .string(grant.id.rawValue), "client_id": .string(grant.clientID.rawValue),
+            "client_name": .string(listing.clientName), "organization_id": .string(grant.organizationID.rawValue),
+            "organization": .string(listing.organizationSlug), "approved_by": .string(listing.approvedByEmail),
+            "scopes": .array(grant.scopes.sorted.map { .string($0.rawValue) }),
+            "project_ids": .array(grant.projectIDs.map { .string($0.rawValue) }),
+            "created_at": .string(grant.createdAt.iso8601), "updated_at": .string(grant.updatedAt.iso8601),
+            "status": .string(grant.isRevoked ? "revoked" : "active"),
+        ]
+        if let used = grant.lastUsedAt { object["last_used_at"] = .string(used.iso8601) }
+        if let revoked = grant.revokedAt { object["revoked_at"] = .string(revoked.iso8601) }
+        return .object(object)
+    }
+
+    static func audit(_ event: AuditEvent) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(event.id), "event": .string(event.kind.rawValue), "actor": .string(event.actor),
+            "at": .string(event.createdAt.iso8601), "details": .object(event.details.mapValues(JSONValue.string)),
+        ]
+        if let organization = event.organizationID { object["organization_id"] = .string(organization.rawValue) }
+        if let client = event.clientID { object["client_id"] = .string(client.rawValue) }
+        if let grant = event.grantID { object["grant_id"] = .string(grant.rawValue) }
+        return .object(object)
     }
 }

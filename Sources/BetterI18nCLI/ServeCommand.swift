@@ -75,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
                   Dashboard: \(dashboard)/
                   Sign in as \(DemoSeed.email) with the password printed when the demo was first seeded.
                 """)
+            fflush(nil)
             return
         }
         print("""
@@ -93,6 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             These secrets are shown once; only their digests are stored.
             """)
+        // stdout is block-buffered when redirected; the operator needs this now, not at exit.
+        fflush(nil)
     }
 
     /// Flags, then `BETTER_I18N_*` variables, then defaults.

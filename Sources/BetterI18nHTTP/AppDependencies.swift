@@ -1,5 +1,6 @@
 import BetterI18nAccounts
 import BetterI18nCore
+import BetterI18nOAuth
 import BetterI18nStorage
 import Logging
 import Prometheus
@@ -12,6 +13,8 @@ public struct AppDependencies: Sendable {
     public let clock: any WallClock
     public let metrics: PrometheusCollectorRegistry
     public let logger: Logger
+    public let random: any RandomSource
+    public let oauth: OAuthServices
 
     public init(
         configuration: ServerConfiguration, storage: any Storage, clock: any WallClock = SystemWallClock(),
@@ -23,6 +26,10 @@ public struct AppDependencies: Sendable {
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
+        self.random = random
+        self.oauth = OAuthServices(
+            configuration: configuration, storage: storage, clock: clock, random: random, logger: logger
+        )
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),
@@ -31,5 +38,34 @@ public struct AppDependencies: Sendable {
             random: random,
             sessionLifetime: configuration.sessionLifetime
         )
+    }
+}
+
+/// The authorization server's services, built once (rate limiters inside keep state).
+public struct OAuthServices: Sendable {
+    public let settings: OAuthSettings
+    public let validator: AuthorizationRequestValidator
+    public let consent: ConsentService
+    public let token: TokenEndpoint
+    public let revocation: RevocationEndpoint
+    public let introspection: IntrospectionEndpoint
+    public let registration: DynamicRegistration
+    public let grants: GrantService
+    public let clients: ClientRegistry
+
+    init(configuration: ServerConfiguration, storage: any Storage, clock: any WallClock, random: any RandomSource, logger: Logger) {
+        let settings = OAuthSettings(configuration)
+        self.settings = settings
+        validator = AuthorizationRequestValidator(clients: storage, settings: settings)
+        consent = ConsentService(storage: storage, settings: settings, clock: clock, random: random)
+        token = TokenEndpoint(
+            storage: storage, settings: settings, clock: clock, rateLimitPerMinute: configuration.tokenRateLimitPerMinute,
+            random: random, logger: logger
+        )
+        revocation = RevocationEndpoint(storage: storage, clock: clock)
+        introspection = IntrospectionEndpoint(storage: storage, clock: clock)
+        registration = DynamicRegistration(storage: storage, settings: settings, clock: clock, random: random)
+        grants = GrantService(storage: storage, clock: clock)
+        clients = ClientRegistry(storage: storage, clock: clock, random: random)
     }
 }

@@ -16,6 +16,8 @@ public enum BetterI18nServer {
         StaticRoutes().register(on: router)
         SignInRoutes(dependencies: dependencies).register(on: router)
         HomeRoutes(dependencies: dependencies).register(on: router)
+        OAuthRoutes(dependencies: dependencies).register(on: router)
+        SettingsRoutes(dependencies: dependencies).register(on: router)
         return router
     }
 

@@ -18,6 +18,7 @@ public protocol OrganizationStore: Sendable {
     func createOrganization(_ organization: Organization, owner: UserID) async throws
     func organization(id: OrganizationID) async throws -> Organization?
     func organization(slug: Slug) async throws -> Organization?
+    func allOrganizationIDs() async throws -> [OrganizationID]
     /// Throws ``StorageError/conflict(_:)`` when the user is already a member.
     func addMember(_ membership: Membership) async throws
     func role(of user: UserID, in organization: OrganizationID) async throws -> Role?
@@ -71,7 +72,7 @@ public protocol SessionStore: Sendable {
 
 /// Everything Better i18n stores, behind one protocol with one contract test suite
 /// (`StorageContractTests`) run against every backend.
-public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore {
+public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore {
     /// Answers when the database answers; `/healthz` calls it.
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.

@@ -43,7 +43,9 @@ import Testing
     @Test func truncatedOrWrongAlphabetTokensFail() {
         let token = Secret(kind: .refreshToken).value
         #expect(SecretFormatCheck(String(token.dropLast())) == .badChecksum(.refreshToken))
-        #expect(SecretFormatCheck(token.replacingOccurrences(of: token.dropFirst(8).prefix(1), with: "-")) == .badChecksum(.refreshToken))
+        let wrongAlphabet = "bi_rt_" + "-" + token.dropFirst(7)
+        #expect(wrongAlphabet.count == token.count)
+        #expect(SecretFormatCheck(wrongAlphabet) == .badChecksum(.refreshToken))
     }
 
     @Test func unknownPrefixIsNotOurs() {

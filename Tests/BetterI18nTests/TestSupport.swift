@@ -32,6 +32,12 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 }
 
+enum StorageFactoryForTests {
+    static func sqlite(path: String) async throws -> SQLStorage {
+        try await StorageFactory.open(url: "sqlite://" + path, logger: Logger.quiet)
+    }
+}
+
 enum TemporaryFiles {
     static func databasePath() -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("better-i18n-tests-\(UUID().uuidString)")
@@ -63,7 +69,12 @@ struct Fixture {
     init(backend: Backend = .sqlite) async throws {
         storage = try await backend.open()
         clock = ManualWallClock()
-        admin = AdminService(storage: storage, hasher: PasswordHasher(cost: 4), clock: clock)
+        admin = Self.admin(on: storage, clock: clock)
+    }
+
+    /// Admin operations with cheap bcrypt, for fast tests.
+    static func admin(on storage: any Storage, clock: any WallClock) -> AdminService {
+        AdminService(storage: storage, hasher: PasswordHasher(cost: 4), clock: clock)
     }
 
     /// A user, an organization they own and a project with en/de.

@@ -13,6 +13,10 @@ struct PageRenderer: Sendable {
         try! library.register(Templates.layout, named: "layout")
         try! library.register(Templates.login, named: "login")
         try! library.register(Templates.home, named: "home")
+        try! library.register(Templates.consent, named: "consent")
+        try! library.register(Templates.errorPage, named: "error")
+        try! library.register(Templates.connectedApps, named: "connected-apps")
+        try! library.register(Templates.developerApps, named: "developer-apps")
         self.library = library
     }
 

@@ -15,6 +15,10 @@ enum Templates {
     <header class="topbar">
       <a class="brand" href="/"><span class="logo" aria-hidden="true">文A</span> Better i18n</a>
       {{#user}}
+      <nav class="topnav" aria-label="Settings">
+        <a href="/settings/connected-apps">Connected apps</a>
+        <a href="/settings/apps">Developer apps</a>
+      </nav>
       <nav class="account" aria-label="Account">
         <span class="who" title="{{email}}">{{name}}</span>
         <form method="post" action="/logout" class="inline">

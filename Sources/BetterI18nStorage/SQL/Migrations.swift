@@ -119,6 +119,106 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "oauth: grants, pending requests, codes, token families, audit", statements: [
+            "ALTER TABLE oauth_clients ADD COLUMN deleted_at BIGINT",
+            """
+            CREATE TABLE grants (
+                id TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                user_id TEXT NOT NULL REFERENCES users(id),
+                scopes TEXT NOT NULL,
+                project_ids TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                last_used_at BIGINT,
+                revoked_at BIGINT
+            )
+            """,
+            // One live grant per partner–organization pair; revoked ones stay as history.
+            "CREATE UNIQUE INDEX grants_live_pair ON grants (client_id, organization_id) WHERE revoked_at IS NULL",
+            "CREATE INDEX grants_by_organization ON grants (organization_id)",
+            """
+            CREATE TABLE pending_authorizations (
+                id TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+                redirect_uri TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                state TEXT,
+                code_challenge TEXT NOT NULL,
+                resource TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                consumed_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE token_families (
+                id TEXT PRIMARY KEY,
+                grant_id TEXT NOT NULL REFERENCES grants(id),
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE authorization_codes (
+                digest TEXT PRIMARY KEY,
+                client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+                grant_id TEXT NOT NULL REFERENCES grants(id),
+                user_id TEXT NOT NULL REFERENCES users(id),
+                family_id TEXT NOT NULL REFERENCES token_families(id),
+                redirect_uri TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                code_challenge TEXT NOT NULL,
+                resource TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                consumed_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE tokens (
+                digest TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                client_id TEXT NOT NULL REFERENCES oauth_clients(id),
+                grant_id TEXT NOT NULL REFERENCES grants(id),
+                family_id TEXT NOT NULL REFERENCES token_families(id),
+                user_id TEXT NOT NULL REFERENCES users(id),
+                scopes TEXT NOT NULL,
+                project_ids TEXT NOT NULL,
+                resource TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT,
+                rotated_at BIGINT,
+                grace_used_at BIGINT
+            )
+            """,
+            "CREATE INDEX tokens_by_family ON tokens (family_id)",
+            "CREATE INDEX tokens_by_grant ON tokens (grant_id)",
+            """
+            CREATE TABLE registration_tokens (
+                digest TEXT PRIMARY KEY,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                used_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                organization_id TEXT,
+                client_id TEXT,
+                grant_id TEXT,
+                actor TEXT NOT NULL,
+                details TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_events_by_organization ON audit_events (organization_id, created_at)",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

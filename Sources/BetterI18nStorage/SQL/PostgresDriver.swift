@@ -83,16 +83,7 @@ public final class PostgresDriver: SQLDriver {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let database = connection.sql(queryLogLevel: nil)
-            try await database.raw("BEGIN").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await connection.sql(queryLogLevel: nil).inTransaction(body)
         }
     }
 
@@ -109,6 +100,10 @@ public final class PostgresDriver: SQLDriver {
     }
 
     public func close() async throws {
+        runTask.cancel()
+    }
+
+    deinit {
         runTask.cancel()
     }
 

@@ -96,3 +96,116 @@ enum Rows {
         )
     }
 }
+
+// MARK: - OAuth rows
+
+extension Rows {
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    static func scopes(_ row: any SQLRow, _ column: String) throws -> ScopeSet {
+        ScopeSet(parsing: try string(row, column)) ?? ScopeSet([])
+    }
+
+    static func projectIDs(_ row: any SQLRow, _ column: String) throws -> [ProjectID] {
+        try decodeJSON([String].self, try string(row, column)).map(ProjectID.init(unchecked:))
+    }
+
+    static func grant(_ row: any SQLRow) throws -> Grant {
+        try grant(row, prefix: "")
+    }
+
+    /// A grant from columns named `<prefix>id`, `<prefix>client_id`, … (joins alias them).
+    static func grant(_ row: any SQLRow, prefix: String) throws -> Grant {
+        Grant(
+            id: GrantID(unchecked: try string(row, prefix + "id")),
+            clientID: ClientID(unchecked: try string(row, prefix + "client_id")),
+            organizationID: OrganizationID(unchecked: try string(row, prefix + "organization_id")),
+            userID: UserID(unchecked: try string(row, prefix + "user_id")),
+            scopes: try scopes(row, prefix + "scopes"),
+            projectIDs: try projectIDs(row, prefix + "project_ids"),
+            createdAt: try date(row, prefix + "created_at"),
+            updatedAt: try date(row, prefix + "updated_at"),
+            lastUsedAt: try optionalDate(row, prefix + "last_used_at"),
+            revokedAt: try optionalDate(row, prefix + "revoked_at")
+        )
+    }
+
+    static func pending(_ row: any SQLRow) throws -> PendingAuthorization {
+        PendingAuthorization(
+            id: try string(row, "id"),
+            userID: UserID(unchecked: try string(row, "user_id")),
+            clientID: ClientID(unchecked: try string(row, "client_id")),
+            redirectURI: try string(row, "redirect_uri"),
+            scopes: try scopes(row, "scopes"),
+            state: try row.decode(column: "state", as: String?.self),
+            codeChallenge: try string(row, "code_challenge"),
+            resource: try row.decode(column: "resource", as: String?.self),
+            createdAt: try date(row, "created_at"),
+            expiresAt: try date(row, "expires_at")
+        )
+    }
+
+    static func code(_ row: any SQLRow) throws -> AuthorizationCodeRecord {
+        AuthorizationCodeRecord(
+            digest: SecretDigest(hex: try string(row, "digest")),
+            clientID: ClientID(unchecked: try string(row, "client_id")),
+            grantID: GrantID(unchecked: try string(row, "grant_id")),
+            userID: UserID(unchecked: try string(row, "user_id")),
+            familyID: FamilyID(rawValue: try string(row, "family_id")),
+            redirectURI: try string(row, "redirect_uri"),
+            scopes: try scopes(row, "scopes"),
+            codeChallenge: try string(row, "code_challenge"),
+            resource: try row.decode(column: "resource", as: String?.self),
+            createdAt: try date(row, "created_at"),
+            expiresAt: try date(row, "expires_at"),
+            consumedAt: try optionalDate(row, "consumed_at")
+        )
+    }
+
+    static func token(_ row: any SQLRow) throws -> TokenRecord {
+        TokenRecord(
+            digest: SecretDigest(hex: try string(row, "digest")),
+            kind: TokenKind(rawValue: try string(row, "kind")) ?? .access,
+            clientID: ClientID(unchecked: try string(row, "client_id")),
+            grantID: GrantID(unchecked: try string(row, "grant_id")),
+            familyID: FamilyID(rawValue: try string(row, "family_id")),
+            userID: UserID(unchecked: try string(row, "user_id")),
+            scopes: try scopes(row, "scopes"),
+            projectIDs: try projectIDs(row, "project_ids"),
+            resource: try row.decode(column: "resource", as: String?.self),
+            createdAt: try date(row, "created_at"),
+            expiresAt: try date(row, "expires_at"),
+            revokedAt: try optionalDate(row, "revoked_at"),
+            rotatedAt: try optionalDate(row, "rotated_at")
+        )
+    }
+
+    static func tokenState(_ row: any SQLRow) throws -> TokenState {
+        TokenState(
+            token: try token(row),
+            grant: try grant(row, prefix: "g_"),
+            familyRevokedAt: try optionalDate(row, "family_revoked_at")
+        )
+    }
+
+    static func audit(_ row: any SQLRow) throws -> AuditEvent {
+        AuditEvent(
+            id: try string(row, "id"),
+            kind: AuditEvent.Kind(rawValue: try string(row, "kind")) ?? .grantUpdated,
+            organizationID: try row.decode(column: "organization_id", as: String?.self).map(OrganizationID.init(unchecked:)),
+            clientID: try row.decode(column: "client_id", as: String?.self).map(ClientID.init(unchecked:)),
+            grantID: try row.decode(column: "grant_id", as: String?.self).map(GrantID.init(unchecked:)),
+            actor: try string(row, "actor"),
+            details: try decodeJSON([String: String].self, try string(row, "details")),
+            createdAt: try date(row, "created_at")
+        )
+    }
+}

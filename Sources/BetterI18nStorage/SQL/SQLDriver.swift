@@ -27,22 +27,38 @@ public protocol SQLDriver: Sendable {
 extension SQLDriver {
     /// Runs a storage operation, mapping any backend error to a ``StorageError``.
     func reading<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await mappingErrors { try await read(body) }
+    }
+
+    func writing<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await mappingErrors { try await write(body) }
+    }
+
+    private func mappingErrors<T>(_ operation: () async throws -> T) async throws -> T {
         do {
-            return try await read(body)
+            return try await operation()
         } catch let error as StorageError {
             throw error
         } catch {
             throw classify(error)
         }
     }
+}
 
-    func writing<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+extension SQLDatabase {
+    /// `begin` … `COMMIT` around `body` on this one connection, `ROLLBACK` when it throws.
+    /// The caller guarantees nothing else uses the connection meanwhile.
+    func inTransaction<T: Sendable>(
+        begin: SQLQueryString = "BEGIN", _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await raw(begin).run()
         do {
-            return try await write(body)
-        } catch let error as StorageError {
-            throw error
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
         } catch {
-            throw classify(error)
+            try? await raw("ROLLBACK").run()
+            throw error
         }
     }
 }

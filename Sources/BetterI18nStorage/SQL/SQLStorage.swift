@@ -99,6 +99,14 @@ extension SQLStorage {
         }
     }
 
+    public func allOrganizationIDs() async throws -> [OrganizationID] {
+        try await driver.reading { database in
+            try await database.raw("SELECT id FROM organizations ORDER BY id").all().map {
+                OrganizationID(unchecked: try $0.decode(column: "id", as: String.self))
+            }
+        }
+    }
+
     public func addMember(_ membership: Membership) async throws {
         try await driver.writing { database in
             try await Self.insertMembership(membership, on: database)
@@ -313,7 +321,9 @@ extension SQLStorage {
 
     public func client(id: ClientID) async throws -> OAuthClient? {
         try await driver.reading { database in
-            try await database.raw("SELECT * FROM oauth_clients WHERE id = \(bind: id.rawValue)").first().map(Rows.client)
+            try await database.raw(
+                "SELECT * FROM oauth_clients WHERE id = \(bind: id.rawValue) AND deleted_at IS NULL"
+            ).first().map(Rows.client)
         }
     }
 }

@@ -66,16 +66,7 @@ public final class SQLiteDriver: SQLDriver {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let writer = self.writer
         return try await writeLock.withLock {
-            let database = writer.sql(queryLogLevel: nil)
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)
         }
     }
 

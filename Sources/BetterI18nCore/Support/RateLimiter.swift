@@ -1,0 +1,51 @@
+import Foundation
+
+/// Counts requests per key in fixed windows and says when a key is over its limit.
+///
+/// Used for the token endpoint (per client), dynamic registration (per address) and, later, the
+/// partner API (per token). In memory per instance; the clock is injected so tests move time.
+public actor RateLimiter {
+    /// The outcome of one request, with what the `X-RateLimit-*` headers report.
+    public struct Decision: Sendable, Equatable {
+        public let allowed: Bool
+        public let limit: Int
+        public let remaining: Int
+        /// When the current window ends.
+        public let reset: Date
+        /// Whole seconds until the window ends, for `Retry-After`.
+        public let retryAfter: Int
+    }
+
+    public let limit: Int
+    public let window: TimeInterval
+    private let clock: any WallClock
+    private var windows: [String: (start: Date, count: Int)] = [:]
+
+    public init(limit: Int, window: TimeInterval, clock: any WallClock) {
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+    }
+
+    /// Counts one request for `key` and decides whether it may proceed.
+    public func record(_ key: String) -> Decision {
+        let now = clock.now()
+        var entry = windows[key] ?? (now, 0)
+        if now.timeIntervalSince(entry.start) >= window {
+            entry = (now, 0)
+        }
+        entry.count += 1
+        windows[key] = entry
+        if windows.count > 50_000 {
+            windows = windows.filter { now.timeIntervalSince($0.value.start) < window }
+        }
+        let reset = entry.start.addingTimeInterval(window)
+        return Decision(
+            allowed: entry.count <= limit,
+            limit: limit,
+            remaining: max(0, limit - entry.count),
+            reset: reset,
+            retryAfter: max(1, Int(reset.timeIntervalSince(now).rounded(.up)))
+        )
+    }
+}

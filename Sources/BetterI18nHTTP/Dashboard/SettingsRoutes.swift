@@ -1,0 +1,223 @@
+import BetterI18nCore
+import BetterI18nOAuth
+import BetterI18nStorage
+import Foundation
+import Hummingbird
+
+/// Settings → Connected apps and Settings → Developer apps (SPEC §4).
+struct SettingsRoutes {
+    let dependencies: AppDependencies
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/settings/connected-apps") { request, context in
+            try await signedIn(request, context) { user in
+                try await connectedApps(user: user, context: context, flash: request.uri.queryParameters["revoked"] != nil ? "Access revoked." : nil)
+            }
+        }
+        router.post("/settings/connected-apps/:grantID/revoke") { request, context in
+            try await signedInForm(request, context) { user, _ in
+                guard let id = context.parameters.get("grantID").flatMap(GrantID.init) else { throw APIError.notFound }
+                do {
+                    _ = try await dependencies.oauth.grants.revoke(id, by: user)
+                } catch GrantService.Failure.notFound, GrantService.Failure.forbidden {
+                    throw APIError.notFound
+                }
+                return HTMLResponse.seeOther("/settings/connected-apps?revoked=1")
+            }
+        }
+        router.get("/settings/apps") { request, context in
+            try await signedIn(request, context) { user in
+                try await developerApps(user: user, context: context)
+            }
+        }
+        router.post("/settings/apps") { request, context in
+            try await signedInForm(request, context) { user, form in
+                let redirectURIs = (form["redirect_uris"] ?? "").split(whereSeparator: \.isNewline)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                do {
+                    let (client, secret) = try await dependencies.oauth.clients.register(
+                        name: form["name"] ?? "", type: form["type"] ?? "", redirectURIs: redirectURIs, owner: user.id,
+                        logoURI: form["logo_uri"], actor: user.id.rawValue
+                    )
+                    return try await developerApps(user: user, context: context, secret: secret.map { (client.name, $0) }, status: .created)
+                } catch let error as ValidationError {
+                    return try await developerApps(
+                        user: user, context: context, error: "\(error.field): \(error.message)", status: .badRequest,
+                        form: .init(name: form["name"] ?? "", logoURI: form["logo_uri"] ?? "", redirectURIs: form["redirect_uris"] ?? "")
+                    )
+                }
+            }
+        }
+        router.post("/settings/apps/:clientID/rotate-secret") { request, context in
+            try await signedInForm(request, context) { user, _ in
+                let client = try await ownedClient(context, user: user)
+                let secret = try await dependencies.oauth.clients.rotateSecret(client.id, by: user.id)
+                return try await developerApps(user: user, context: context, secret: (client.name, secret))
+            }
+        }
+        router.post("/settings/apps/:clientID/delete") { request, context in
+            try await signedInForm(request, context) { user, _ in
+                let client = try await ownedClient(context, user: user)
+                try await dependencies.oauth.clients.delete(client.id, by: user.id)
+                return HTMLResponse.seeOther("/settings/apps")
+            }
+        }
+    }
+
+    // MARK: Guards
+
+    private func signedIn(_ request: Request, _ context: AppRequestContext, _ body: (User) async throws -> Response) async throws -> Response {
+        guard let user = context.user else {
+            return HTMLResponse.seeOther("/login?return_to=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"))
+        }
+        return try await body(user)
+    }
+
+    /// A signed-in form POST with the session's CSRF token; anything else changes nothing.
+    private func signedInForm(
+        _ request: Request, _ context: AppRequestContext, _ body: (User, FormBody) async throws -> Response
+    ) async throws -> Response {
+        guard let user = context.user, let session = context.sessionSecret else { return HTMLResponse.seeOther("/login") }
+        let form = try await FormBody.read(from: request)
+        guard CSRFToken.verify(form["csrf_token"], cookieSecret: session) else {
+            return ErrorPage.response(heading: "Request refused", message: "The form's security token is missing or wrong. Nothing was changed.", status: .forbidden)
+        }
+        return try await body(user, form)
+    }
+
+    private func ownedClient(_ context: AppRequestContext, user: User) async throws -> OAuthClient {
+        guard let id = context.parameters.get("clientID").flatMap(ClientID.init),
+              let client = try await dependencies.storage.client(id: id), client.ownerUserID == user.id
+        else { throw APIError.notFound }
+        return client
+    }
+
+    // MARK: Connected apps
+
+    private struct ConnectedAppsView {
+        let flash: String?
+        let grants: [GrantView]
+        let hasGrants: Bool
+        let events: [EventView]
+        let hasEvents: Bool
+    }
+
+    private struct GrantView {
+        let id: String
+        let clientName: String
+        let clientID: String
+        let verified: Bool
+        let organization: String
+        let scopes: [String]
+        let projects: String
+        let approvedBy: String
+        let createdAt: String
+        let lastUsed: String
+        let revoked: Bool
+        let csrf: String
+    }
+
+    private struct EventView {
+        let at: String
+        let kind: String
+        let client: String
+        let actor: String
+        let details: String
+    }
+
+    private func connectedApps(user: User, context: AppRequestContext, flash: String?) async throws -> Response {
+        let storage = dependencies.storage
+        let listings = try await dependencies.oauth.grants.listings(for: user)
+        let csrf = context.sessionSecret.map(CSRFToken.derive(from:)) ?? ""
+        var projectNames: [ProjectID: String] = [:]
+        var clientNames: [ClientID: String] = [:]
+        for listing in listings {
+            clientNames[listing.grant.clientID] = listing.clientName
+            for project in try await storage.projects(in: listing.grant.organizationID) { projectNames[project.id] = project.name }
+        }
+        let grants = listings.map { listing in
+            let grant = listing.grant
+            return GrantView(
+                id: grant.id.rawValue, clientName: listing.clientName, clientID: grant.clientID.rawValue,
+                verified: listing.clientVerified, organization: listing.organizationName,
+                scopes: grant.scopes.sorted.map(\.rawValue),
+                projects: grant.projectIDs.isEmpty ? "All projects" : grant.projectIDs.map { projectNames[$0] ?? $0.rawValue }.joined(separator: ", "),
+                approvedBy: listing.approvedByEmail, createdAt: Self.display(grant.createdAt),
+                lastUsed: grant.lastUsedAt.map(Self.display) ?? "Never", revoked: grant.isRevoked, csrf: csrf
+            )
+        }
+        var events: [EventView] = []
+        for membership in try await storage.memberships(of: user.id) where membership.role.canAdminister {
+            for event in try await storage.auditEvents(organization: membership.organization.id, limit: 50) {
+                events.append(EventView(
+                    at: Self.display(event.createdAt), kind: event.kind.rawValue,
+                    client: event.clientID.map { clientNames[$0] ?? $0.rawValue } ?? "",
+                    actor: event.actor, details: event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                ))
+            }
+        }
+        events.sort { $0.at > $1.at }
+        let view = ConnectedAppsView(flash: flash, grants: grants, hasGrants: !grants.isEmpty, events: events, hasEvents: !events.isEmpty)
+        return HTMLResponse.make(PageRenderer.shared.render("connected-apps", title: "Connected apps", context: view, user: context.signedInUser))
+    }
+
+    // MARK: Developer apps
+
+    struct AppForm {
+        let name: String
+        let logoURI: String
+        let redirectURIs: String
+    }
+
+    private struct DeveloperAppsView {
+        let csrf: String
+        let error: String?
+        let secret: SecretView?
+        let apps: [AppView]
+        let form: AppForm
+    }
+
+    private struct SecretView {
+        let appName: String
+        let value: String
+    }
+
+    private struct AppView {
+        let name: String
+        let clientID: String
+        let type: String
+        let kind: String
+        let confidential: Bool
+        let redirectURIs: [String]
+        let csrf: String
+    }
+
+    private func developerApps(
+        user: User, context: AppRequestContext, secret: (String, Secret)? = nil, error: String? = nil,
+        status: HTTPResponse.Status = .ok, form: AppForm = .init(name: "", logoURI: "", redirectURIs: "")
+    ) async throws -> Response {
+        let csrf = context.sessionSecret.map(CSRFToken.derive(from:)) ?? ""
+        let apps = try await dependencies.storage.clients(ownedBy: user.id).map { client in
+            AppView(
+                name: client.name, clientID: client.id.rawValue, type: client.type.rawValue,
+                kind: client.type.isConfidential ? "confidential" : "public", confidential: client.type.isConfidential,
+                redirectURIs: client.redirectURIs, csrf: csrf
+            )
+        }
+        let view = DeveloperAppsView(
+            csrf: csrf, error: error, secret: secret.map { SecretView(appName: $0.0, value: $0.1.value) }, apps: apps, form: form
+        )
+        return HTMLResponse.make(
+            PageRenderer.shared.render("developer-apps", title: "Developer apps", context: view, user: context.signedInUser),
+            status: status
+        )
+    }
+
+    static func display(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,243 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+import Logging
+
+/// The successful token response (SPEC §5.4), encoded as RFC 6749 §5.1 plus `grant_id` and
+/// `organization_id`.
+public struct TokenResponse: Sendable, Encodable, Equatable {
+    public let access_token: String
+    public let token_type: String
+    public let expires_in: Int
+    public let refresh_token: String
+    public let scope: String
+    public let grant_id: String
+    public let organization_id: String
+}
+
+/// What every grant handler gets: the parameters, the authenticated client and the time.
+public struct TokenRequest: Sendable {
+    public let parameters: OAuthParameters
+    public let client: OAuthClient
+    public let now: Date
+}
+
+/// One handler per grant type (STYLE.md rule 2), looked up by `grant_type`.
+public protocol GrantTypeHandler: Sendable {
+    var grantType: String { get }
+    func handle(_ request: TokenRequest) async throws -> TokenResponse
+}
+
+/// `POST /api/auth/mcp/token` without HTTP: rate limit, client authentication, then the grant.
+public struct TokenEndpoint: Sendable {
+    let authenticator: ClientAuthenticator
+    let handlers: [String: any GrantTypeHandler]
+    let rateLimiter: RateLimiter
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(storage: any Storage, settings: OAuthSettings, clock: any WallClock, rateLimitPerMinute: Int,
+                random: any RandomSource = SystemRandomSource(), logger: Logger) {
+        let issuer = TokenIssuer(storage: storage, settings: settings, random: random)
+        let handlers: [any GrantTypeHandler] = [
+            AuthorizationCodeGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
+            RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
+        ]
+        self.authenticator = ClientAuthenticator(storage: storage)
+        self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.grantType, $0) })
+        self.rateLimiter = RateLimiter(limit: rateLimitPerMinute, window: 60, clock: clock)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func handle(_ parameters: OAuthParameters, credentials: ClientCredentials) async throws -> TokenResponse {
+        if let clientID = credentials.clientID {
+            let decision = await rateLimiter.record(clientID)
+            guard decision.allowed else { throw OAuthError.rateLimited(retryAfter: decision.retryAfter) }
+        }
+        if let duplicate = parameters.firstDuplicate {
+            throw OAuthError.invalidRequest("The parameter \(duplicate) was given more than once.")
+        }
+        let client = try await authenticator.authenticate(credentials)
+        let grantType = try parameters.required("grant_type")
+        guard let handler = handlers[grantType] else {
+            throw OAuthError.unsupportedGrantType("grant_type=\(grantType.prefix(60))")
+        }
+        return try await handler.handle(TokenRequest(parameters: parameters, client: client, now: clock.now()))
+    }
+}
+
+/// Mints the access and refresh tokens of one family and stores their digests.
+struct TokenIssuer: Sendable {
+    let storage: any Storage
+    let settings: OAuthSettings
+    let random: any RandomSource
+
+    func issue(
+        client: OAuthClient, grant: Grant, family: FamilyID, userID: UserID, accessScopes: ScopeSet, refreshScopes: ScopeSet,
+        resource: String?, now: Date
+    ) async throws -> TokenResponse {
+        let access = Secret(kind: .accessToken, random: random)
+        let refresh = Secret(kind: .refreshToken, random: random)
+        func record(_ secret: Secret, _ kind: TokenKind, _ scopes: ScopeSet, _ lifetime: TimeInterval) -> TokenRecord {
+            TokenRecord(
+                digest: secret.digest, kind: kind, clientID: client.id, grantID: grant.id, familyID: family, userID: userID,
+                scopes: scopes, projectIDs: grant.projectIDs, resource: resource, createdAt: now,
+                expiresAt: now.addingTimeInterval(lifetime)
+            )
+        }
+        try await storage.issueTokens([
+            record(access, .access, accessScopes, settings.accessTokenTTL),
+            record(refresh, .refresh, refreshScopes, settings.refreshTokenTTL),
+        ])
+        try await storage.touchGrant(id: grant.id, at: now)
+        return TokenResponse(
+            access_token: access.value, token_type: "Bearer", expires_in: Int(settings.accessTokenTTL),
+            refresh_token: refresh.value, scope: accessScopes.description, grant_id: grant.id.rawValue,
+            organization_id: grant.organizationID.rawValue
+        )
+    }
+}
+
+/// RFC 8707 §2: a `resource` at the token endpoint must match the authorization request's.
+func checkResource(_ parameters: OAuthParameters, against authorized: String?) throws -> String? {
+    guard let requested = try parameters.single("resource") else { return authorized }
+    let normalized = requested.hasSuffix("/") ? String(requested.dropLast()) : requested
+    guard normalized == authorized else {
+        throw OAuthError.invalidTarget("resource \(requested.prefix(200)) differs from the authorized one")
+    }
+    return normalized
+}
+
+/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5).
+struct AuthorizationCodeGrant: GrantTypeHandler {
+    let grantType = "authorization_code"
+    let storage: any Storage
+    let settings: OAuthSettings
+    let issuer: TokenIssuer
+    let logger: Logger
+
+    func handle(_ request: TokenRequest) async throws -> TokenResponse {
+        let parameters = request.parameters
+        let code = try parameters.required("code")
+        let redirectURI = try parameters.required("redirect_uri")
+        // RFC 7636 §4.5: the verifier is required, and must have the RFC's shape.
+        guard let verifier = try parameters.single("code_verifier") else {
+            throw OAuthError.invalidRequest("code_verifier is required (PKCE).")
+        }
+        guard PKCE.isValidVerifier(verifier) else {
+            throw OAuthError.invalidRequest("code_verifier must be 43–128 unreserved characters.")
+        }
+        guard SecretFormatCheck(code) == .valid(.authorizationCode) else {
+            throw OAuthError.invalidGrant("code is not a well-formed bi_ac_ code")
+        }
+        switch try await storage.consumeAuthorizationCode(digest: SecretDigest(of: code), at: request.now) {
+        case .unknown:
+            throw OAuthError.invalidGrant("unknown code")
+        case .replayed(let record):
+            // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization
+            // server MUST deny the request and SHOULD revoke (when possible) all tokens previously
+            // issued based on that authorization code."
+            try await storage.revokeFamily(record.familyID, at: request.now)
+            try await storage.recordAudit(AuditEvent(
+                kind: .codeReplayed, organizationID: try await storage.grant(id: record.grantID)?.organizationID,
+                clientID: record.clientID, grantID: record.grantID, actor: request.client.id.rawValue,
+                details: ["family": record.familyID.rawValue], createdAt: request.now
+            ))
+            logger.warning("authorization code replayed; token family revoked", metadata: [
+                "client": .string(record.clientID.rawValue), "grant": .string(record.grantID.rawValue),
+            ])
+            throw OAuthError.invalidGrant("code replayed")
+        case .consumed(let record):
+            // The code is bound to the client and the redirect URI it was issued for.
+            guard record.clientID == request.client.id else {
+                throw OAuthError.invalidGrant("code was issued to another client")
+            }
+            guard record.redirectURI == redirectURI else {
+                throw OAuthError.invalidGrant("redirect_uri differs from the authorization request")
+            }
+            guard record.expiresAt > request.now else {
+                throw OAuthError.invalidGrant("code expired")
+            }
+            guard PKCE.verify(verifier: verifier, challenge: record.codeChallenge) else {
+                throw OAuthError.invalidGrant("PKCE verification failed")
+            }
+            let resource = try checkResource(parameters, against: record.resource)
+            guard let grant = try await storage.grant(id: record.grantID), !grant.isRevoked else {
+                throw OAuthError.invalidGrant("grant revoked")
+            }
+            let scopes = record.scopes.intersection(grant.scopes)
+            return try await issuer.issue(
+                client: request.client, grant: grant, family: record.familyID, userID: record.userID,
+                accessScopes: scopes, refreshScopes: scopes, resource: resource, now: request.now
+            )
+        }
+    }
+}
+
+/// `grant_type=refresh_token` (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
+struct RefreshTokenGrant: GrantTypeHandler {
+    let grantType = "refresh_token"
+    let storage: any Storage
+    let settings: OAuthSettings
+    let issuer: TokenIssuer
+    let logger: Logger
+
+    func handle(_ request: TokenRequest) async throws -> TokenResponse {
+        let parameters = request.parameters
+        let token = try parameters.required("refresh_token")
+        var narrowed: ScopeSet?
+        if let raw = try parameters.single("scope") {
+            guard let scopes = ScopeSet(parsing: raw), !scopes.isEmpty else {
+                throw OAuthError.invalidScope("The requested scope is unknown or empty.")
+            }
+            narrowed = scopes
+        }
+        guard SecretFormatCheck(token) == .valid(.refreshToken) else {
+            throw OAuthError.invalidGrant("not a well-formed bi_rt_ token")
+        }
+        let state: TokenState
+        switch try await storage.rotateRefreshToken(digest: SecretDigest(of: token), at: request.now, grace: settings.refreshReuseGrace) {
+        case .unknown:
+            throw OAuthError.invalidGrant("unknown refresh token")
+        case .reused(let reused):
+            guard reused.token.clientID == request.client.id else {
+                throw OAuthError.invalidGrant("refresh token of another client")
+            }
+            if !reused.isRevoked {
+                // A rotated token presented again: the token was stolen or the client is broken.
+                // Revoke everything descending from the same code exchange; the grant stays.
+                try await storage.revokeFamily(reused.token.familyID, at: request.now)
+                try await storage.recordAudit(AuditEvent(
+                    kind: .refreshTokenReused, organizationID: reused.grant.organizationID, clientID: request.client.id,
+                    grantID: reused.grant.id, actor: request.client.id.rawValue,
+                    details: ["family": reused.token.familyID.rawValue], createdAt: request.now
+                ))
+                logger.warning("refresh token reused; token family revoked", metadata: [
+                    "client": .string(request.client.id.rawValue), "grant": .string(reused.grant.id.rawValue),
+                ])
+            }
+            throw OAuthError.invalidGrant("refresh token reused or revoked")
+        case .rotated(let rotated), .withinGrace(let rotated):
+            state = rotated
+        }
+        guard state.token.clientID == request.client.id else {
+            throw OAuthError.invalidGrant("refresh token of another client")
+        }
+        guard !state.grant.isRevoked else { throw OAuthError.invalidGrant("grant revoked") }
+        guard !state.isRevoked else { throw OAuthError.invalidGrant("refresh token revoked") }
+        guard !state.isExpired(at: request.now) else { throw OAuthError.invalidGrant("refresh token expired") }
+        // RFC 6749 §6: the new scope must not exceed what was granted; the refresh token keeps
+        // the original scope so a later refresh can ask for it again.
+        let refreshScopes = state.token.scopes.intersection(state.grant.scopes)
+        if let narrowed, !narrowed.isSubset(of: state.token.scopes) {
+            throw OAuthError.invalidScope("The requested scope exceeds the granted scope.")
+        }
+        let accessScopes = narrowed?.intersection(refreshScopes) ?? refreshScopes
+        let resource = try checkResource(parameters, against: state.token.resource)
+        return try await issuer.issue(
+            client: request.client, grant: state.grant, family: state.token.familyID, userID: state.token.userID,
+            accessScopes: accessScopes, refreshScopes: refreshScopes, resource: resource, now: request.now
+        )
+    }
+}

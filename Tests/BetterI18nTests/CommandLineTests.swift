@@ -1,0 +1,108 @@
+import ArgumentParser
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+import Testing
+@testable import BetterI18nCLI
+
+/// SPEC §2 `admin` and `token check`, run in-process through the real argument parser.
+@Suite struct CommandLineTests {
+    let databaseURL = "sqlite://" + TemporaryFiles.databasePath()
+
+    private func run(_ arguments: [String]) async throws {
+        var command = try BetterI18nCommand.parseAsRoot(arguments)
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    private func admin(_ subcommand: String, _ arguments: [String]) async throws {
+        try await run(["admin", subcommand, "--database-url", databaseURL, "--bcrypt-cost", "4"] + arguments)
+    }
+
+    private func storage() async throws -> SQLStorage {
+        try await StorageFactory.open(url: databaseURL, logger: .quiet)
+    }
+
+    @Test func adminCommandsBuildAnOrganizationFromScratch() async throws {
+        try await admin("create-user", ["--email", "ops@example.com", "--name", "Ops", "--password", "long enough password"])
+        try await admin("create-user", ["--email", "dev@example.com", "--name", "Dev", "--password", "long enough password"])
+        try await admin("create-org", ["--slug", "acme", "--name", "Acme", "--owner", "ops@example.com"])
+        try await admin("add-member", ["--org", "acme", "--email", "dev@example.com", "--role", "admin"])
+        try await admin("create-project", ["--org", "acme", "--slug", "web", "--name", "Web", "--source-language", "en", "--languages", "de,fr"])
+        try await admin("create-client", ["--name", "Sync", "--type", "web", "--redirect-uri", "https://p.example.com/cb", "--owner", "ops@example.com", "--json"])
+        let storage = try await storage()
+        let organization = try #require(try await storage.organization(slug: Slug("acme")))
+        let dev = try #require(try await storage.user(email: EmailAddress("dev@example.com")))
+        #expect(try await storage.role(of: dev.id, in: organization.id) == .admin)
+        let project = try #require(try await storage.project(organization: organization.id, slug: Slug("web")))
+        #expect(try await storage.languages(of: project.id).map(\.code.value) == ["en", "de", "fr"])
+    }
+
+    @Test func badInputExitsNonZeroAndWritesNothing() async throws {
+        let cases: [(String, [String])] = [
+            ("create-user", ["--email", "not-an-email", "--name", "X", "--password", "long enough password"]),
+            ("create-user", ["--email", "a@example.com", "--name", "X"]),
+            ("create-org", ["--slug", "acme", "--name", "Acme", "--owner", "nobody@example.com"]),
+            ("create-org", ["--slug", "Not A Slug", "--name", "Acme", "--owner", "nobody@example.com"]),
+            ("add-member", ["--org", "missing", "--email", "a@example.com", "--role", "admin"]),
+            ("add-member", ["--org", "missing", "--email", "a@example.com", "--role", "emperor"]),
+            ("create-project", ["--org", "missing", "--slug", "web", "--name", "Web", "--source-language", "en"]),
+            ("create-client", ["--name", "X", "--type", "web", "--redirect-uri", "http://evil.example.com/cb"]),
+        ]
+        for (subcommand, arguments) in cases {
+            await #expect(throws: ExitCode.failure, "\(subcommand) \(arguments)") {
+                try await admin(subcommand, arguments)
+            }
+        }
+        #expect(try await storage().userCount() == 0)
+    }
+
+    @Test func duplicatesAreRefused() async throws {
+        try await admin("create-user", ["--email", "ops@example.com", "--name", "Ops", "--password", "long enough password"])
+        await #expect(throws: ExitCode.failure) {
+            try await admin("create-user", ["--email", "OPS@example.com", "--name", "Again", "--password", "long enough password"])
+        }
+        try await admin("create-org", ["--slug", "acme", "--name", "Acme", "--owner", "ops@example.com"])
+        await #expect(throws: ExitCode.failure) {
+            try await admin("create-org", ["--slug", "acme", "--name", "Acme 2", "--owner", "ops@example.com"])
+        }
+        #expect(try await storage().userCount() == 1)
+    }
+
+    @Test func missingRequiredArgumentsAreAParseError() {
+        #expect(throws: (any Error).self) {
+            _ = try BetterI18nCommand.parseAsRoot(["admin", "create-org", "--slug", "acme"])
+        }
+    }
+
+    @Test func tokenCheckNamesTheKindAndExitsByChecksum() async throws {
+        let token = Secret(kind: .installationToken).value
+        try await run(["token", "check", token])
+        #expect(TokenCommand.Check.describe(SecretFormatCheck(token)) == "installation token (bi_oat_): checksum valid")
+        var broken = Array(token)
+        broken[12] = broken[12] == "x" ? "y" : "x"
+        await #expect(throws: ExitCode.failure) { try await run(["token", "check", String(broken)]) }
+        await #expect(throws: ExitCode.failure) { try await run(["token", "check", "hello"]) }
+    }
+
+    @Test func serveReadsFlagsThenEnvironmentThenDefaults() throws {
+        let serve = try ServeCommand.parse(["--port", "9090", "--public-url", "https://i18n.example.com/", "--registration", "off"])
+        let configuration = try serve.resolveConfiguration()
+        #expect(configuration.port == 9090)
+        #expect(configuration.publicURL.absoluteString == "https://i18n.example.com")
+        #expect(configuration.apiURL == configuration.publicURL)
+        #expect(configuration.cdnURL.absoluteString == "https://i18n.example.com/cdn")
+        #expect(configuration.registration == .off)
+        #expect(configuration.accessTokenTTL == 1800)
+        #expect(configuration.usesSecureCookies)
+        #expect(throws: BetterI18nCore.ValidationError.self) {
+            try ServeCommand.parse(["--registration", "sometimes"]).resolveConfiguration()
+        }
+        #expect(throws: BetterI18nCore.ValidationError.self) {
+            try ServeCommand.parse(["--public-url", "ftp://x"]).resolveConfiguration()
+        }
+    }
+}

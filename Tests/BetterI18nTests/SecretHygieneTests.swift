@@ -1,0 +1,87 @@
+import BetterI18nCore
+import BetterI18nHTTP
+import Foundation
+import HummingbirdTesting
+import Logging
+import Prometheus
+import Synchronization
+import Testing
+
+/// Collects every log line a test's server writes, metadata included.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    func logger() -> Logger {
+        Logger(label: "capture") { label in CapturingHandler(label: label, capture: self) }
+    }
+
+    private struct CapturingHandler: LogHandler {
+        let label: String
+        let capture: LogCapture
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.append("\(event.level) \(event.message) \(merged)")
+        }
+    }
+}
+
+/// SPEC §2/§3: secrets never reach logs or the database in clear.
+@Suite struct SecretHygieneTests {
+    @Test func signInLeavesNoPasswordOrSessionCookieInLogsOrDatabase() async throws {
+        let databasePath = TemporaryFiles.databasePath()
+        let storage = try await StorageFactoryForTests.sqlite(path: databasePath)
+        let clock = ManualWallClock()
+        let capture = LogCapture()
+        var configuration = ServerConfiguration()
+        configuration.bcryptCost = 4
+        let dependencies = AppDependencies(
+            configuration: configuration, storage: storage, clock: clock, metrics: PrometheusCollectorRegistry(),
+            logger: capture.logger()
+        )
+        let admin = Fixture.admin(on: storage, clock: clock)
+        let password = "a very secret passphrase"
+        let user = try await admin.createUser(email: Unique.email(), name: "Dana", password: password)
+        let jar = CookieJar()
+        try await BetterI18nServer.buildApplication(dependencies).test(.router) { client in
+            let page = try await client.browse("/login?return_to=%2F%3Fcode%3Dbi_ac_secretish", jar: jar)
+            let csrf = try #require(page.hiddenField("csrf_token"))
+            let response = try await client.browse("/login", method: .post, form: [
+                ("csrf_token", csrf), ("return_to", "/"), ("email", user.email.value), ("password", password),
+            ], jar: jar)
+            #expect(response.status == .seeOther)
+            _ = try await client.browse("/", jar: jar)
+        }
+        let session = try #require(jar["bi_session"])
+        let logs = capture.all
+        #expect(logs.contains("request"), "the request log is captured")
+        for secret in [password, session, csrf(from: jar), "bi_ac_secretish"] {
+            #expect(!logs.contains(secret))
+        }
+        try await storage.close()
+        let files = [databasePath, databasePath + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
+        #expect(!files.isEmpty)
+        for data in files {
+            #expect(data.range(of: Data(password.utf8)) == nil)
+            #expect(data.range(of: Data(session.utf8)) == nil)
+        }
+        // What is stored is the digest.
+        let reopened = try await StorageFactoryForTests.sqlite(path: databasePath)
+        #expect(try await reopened.session(digest: SecretDigest(of: session)) != nil)
+    }
+
+    private func csrf(from jar: CookieJar) -> String {
+        jar["bi_login_csrf"] ?? "no-login-csrf-cookie-left"
+    }
+}
