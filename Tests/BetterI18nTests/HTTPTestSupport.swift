@@ -94,7 +94,11 @@ extension TestResponse {
         guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
         let rest = html[range.upperBound...]
         guard let end = rest.firstIndex(of: "\"") else { return nil }
+        // As a browser would submit it: entities decoded.
         return String(rest[..<end])
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 
     func setCookie(named name: String) -> String? {
