@@ -5,6 +5,7 @@ import BetterI18nStorage
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Prometheus
 import Testing
 
@@ -13,14 +14,14 @@ struct TestServer {
     let fixture: Fixture
     let dependencies: AppDependencies
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(logger: Logger = .quiet, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         fixture = try await Fixture()
         var configuration = ServerConfiguration()
         configuration.bcryptCost = 4
         configure(&configuration)
         dependencies = AppDependencies(
             configuration: configuration, storage: fixture.storage, clock: fixture.clock,
-            metrics: PrometheusCollectorRegistry(), logger: .quiet
+            metrics: PrometheusCollectorRegistry(), logger: logger
         )
     }
 

@@ -4,6 +4,7 @@ import BetterI18nStorage
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// A server with a signed-up owner, an organization with two projects, and a confidential and a
@@ -20,8 +21,8 @@ struct OAuthWorld {
     static let redirect = "https://partner.example.com/callback"
     static let loopback = "http://127.0.0.1/callback"
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
-        server = try await TestServer(configure: configure)
+    init(logger: Logger = .quiet, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        server = try await TestServer(logger: logger, configure: configure)
         let admin = server.fixture.admin
         let (user, organization, project) = try await server.fixture.seedOrganization()
         let (second, _) = try await admin.createProject(
@@ -39,6 +40,7 @@ struct OAuthWorld {
     }
 
     var clock: ManualWallClock { server.fixture.clock }
+    var databasePath: String? { server.fixture.databasePath }
     var storage: SQLStorage { server.fixture.storage }
     var issuer: String { server.dependencies.configuration.publicURL.absoluteString }
 

@@ -85,3 +85,37 @@ final class LogCapture: Sendable {
         jar["bi_login_csrf"] ?? "no-login-csrf-cookie-left"
     }
 }
+
+/// RFC 9700 / SPEC §3: after a whole OAuth flow, no code, token or client secret is in the
+/// database file or the logs in clear — only their digests.
+@Suite struct OAuthSecretHygieneTests {
+    @Test func noCodeTokenOrSecretReachesTheDatabaseOrTheLogs() async throws {
+        let capture = LogCapture()
+        let world = try await OAuthWorld(logger: capture.logger())
+        let path = try #require(world.databasePath)
+        let secrets = try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            let pkce = PKCEPair()
+            let code = try await driver.authorize(pkce: pkce)
+            let tokens = try await driver.exchange(code, pkce: pkce).json(TokenBody.self)
+            let rotated = try await driver.refresh(tokens.refresh_token).json(TokenBody.self)
+            _ = try await driver.exchange(code, pkce: pkce) // a replay, to exercise the warning path
+            _ = try await driver.post([("token", rotated.refresh_token)], to: "/api/auth/mcp/revoke", basic: (world.web.id.rawValue, world.webSecret))
+            return [code, tokens.access_token, tokens.refresh_token, rotated.access_token, rotated.refresh_token,
+                    world.webSecret, pkce.verifier, try #require(driver.jar["bi_session"])]
+        }
+        let logs = capture.all
+        #expect(logs.contains("replayed"), "the replay warning was logged")
+        try await world.storage.close()
+        let files = [path, path + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
+        for secret in secrets {
+            #expect(!logs.contains(secret), "a secret leaked into the logs")
+            for data in files {
+                #expect(data.range(of: Data(secret.utf8)) == nil, "a secret is stored in clear")
+            }
+        }
+        // Digests are what is stored.
+        let reopened = try await StorageFactoryForTests.sqlite(path: path)
+        #expect(try await reopened.tokenState(digest: SecretDigest(of: secrets[1])) != nil)
+    }
+}

@@ -65,9 +65,19 @@ struct Fixture {
     let storage: SQLStorage
     let clock: ManualWallClock
     let admin: AdminService
+    /// The SQLite file, so tests can search it for secrets.
+    let databasePath: String?
 
     init(backend: Backend = .sqlite) async throws {
-        storage = try await backend.open()
+        switch backend {
+        case .sqlite:
+            let path = TemporaryFiles.databasePath()
+            databasePath = path
+            storage = try await StorageFactory.open(url: "sqlite://" + path, logger: Logger.quiet)
+        case .postgres:
+            databasePath = nil
+            storage = try await backend.open()
+        }
         clock = ManualWallClock()
         admin = Self.admin(on: storage, clock: clock)
     }
