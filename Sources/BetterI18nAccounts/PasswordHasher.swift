@@ -57,7 +57,7 @@ public enum PasswordPolicy {
     /// bcrypt reads at most 72 bytes; longer passwords would be silently truncated.
     public static let maximumBytes = 72
 
-    public static func check(_ password: String) throws(ValidationError) {
+    public static func check(_ password: String) throws {
         guard password.count >= minimumLength else {
             throw ValidationError(field: "password", message: "must be at least \(minimumLength) characters")
         }

@@ -18,6 +18,7 @@ public enum BetterI18nServer {
         HomeRoutes(dependencies: dependencies).register(on: router)
         OAuthRoutes(dependencies: dependencies).register(on: router)
         SettingsRoutes(dependencies: dependencies).register(on: router)
+        PartnerRoutes(dependencies: dependencies).register(on: router)
         return router
     }
 

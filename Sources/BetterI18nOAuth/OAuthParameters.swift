@@ -9,17 +9,17 @@ public struct OAuthParameters: Sendable {
 
     /// The value of a parameter sent once; nil when absent. Empty values count as absent
     /// (RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted").
-    public func single(_ name: String) throws(OAuthError) -> String? {
+    public func single(_ name: String) throws -> String? {
         let values = pairs.filter { $0.name == name && !$0.value.isEmpty }.map(\.value)
         guard values.count <= 1 else {
-            throw .invalidRequest("The parameter \(name) was given more than once.")
+            throw OAuthError.invalidRequest("The parameter \(name) was given more than once.")
         }
         return values.first
     }
 
-    public func required(_ name: String) throws(OAuthError) -> String {
+    public func required(_ name: String) throws -> String {
         guard let value = try single(name) else {
-            throw .invalidRequest("The parameter \(name) is missing.")
+            throw OAuthError.invalidRequest("The parameter \(name) is missing.")
         }
         return value
     }

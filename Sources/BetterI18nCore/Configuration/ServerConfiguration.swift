@@ -73,7 +73,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var usesSecureCookies: Bool { publicURL.scheme?.lowercased() == "https" }
 
     /// A URL as given, without a trailing slash, so paths can be appended by string.
-    public static func parseBaseURL(_ raw: String, setting: String) throws(ValidationError) -> URL {
+    public static func parseBaseURL(_ raw: String, setting: String) throws -> URL {
         let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
               url.host != nil, url.query == nil, url.fragment == nil

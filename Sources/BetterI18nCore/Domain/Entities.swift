@@ -47,7 +47,7 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }
 
-    public init(parsing raw: String) throws(ValidationError) {
+    public init(parsing raw: String) throws {
         guard let role = Role(rawValue: raw.lowercased()) else {
             throw ValidationError(field: "role", message: "'\(raw.prefix(20))' is not a role (owner, admin, member)")
         }
@@ -179,7 +179,7 @@ public enum ClientType: String, Sendable, Codable, CaseIterable {
 
     public var isConfidential: Bool { self == .web }
 
-    public init(parsing raw: String) throws(ValidationError) {
+    public init(parsing raw: String) throws {
         guard let type = ClientType(rawValue: raw.lowercased()) else {
             throw ValidationError(field: "type", message: "'\(raw.prefix(20))' is not a client type (web, native, spa)")
         }

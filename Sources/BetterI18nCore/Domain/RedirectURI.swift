@@ -8,7 +8,7 @@ import Foundation
 public struct RedirectURI: Hashable, Sendable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String) throws(ValidationError) {
+    public init(_ raw: String) throws {
         func invalid(_ why: String) -> ValidationError {
             ValidationError(field: "redirect_uri", message: "'\(raw.prefix(200))' \(why)")
         }

@@ -4,7 +4,7 @@ import Foundation
 public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String) throws(ValidationError) {
+    public init(_ raw: String) throws {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
@@ -24,7 +24,7 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
 public struct Slug: Hashable, Sendable, Codable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String, field: String = "slug") throws(ValidationError) {
+    public init(_ raw: String, field: String = "slug") throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         guard (2...64).contains(raw.count), raw.allSatisfy(allowed.contains),
               raw.first != "-", raw.last != "-", !raw.contains("--")
@@ -44,7 +44,7 @@ public struct Slug: Hashable, Sendable, Codable, CustomStringConvertible {
 public struct DisplayName: Hashable, Sendable, Codable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String, field: String = "name") throws(ValidationError) {
+    public init(_ raw: String, field: String = "name") throws {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(name.count),
               !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
@@ -62,7 +62,7 @@ public struct DisplayName: Hashable, Sendable, Codable, CustomStringConvertible 
 public struct LanguageCode: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String) throws(ValidationError) {
+    public init(_ raw: String) throws {
         let code = raw.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
         let subtags = code.split(separator: "-", omittingEmptySubsequences: false)
         let alphanumeric = Set("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -94,7 +94,7 @@ public struct NamespaceName: Hashable, Sendable, Codable, CustomStringConvertibl
 
     public let value: String
 
-    public init(_ raw: String) throws(ValidationError) {
+    public init(_ raw: String) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         guard (1...100).contains(raw.count), raw.allSatisfy(allowed.contains), raw.first != ".",
               !raw.contains("..")
@@ -116,7 +116,7 @@ public struct NamespaceName: Hashable, Sendable, Codable, CustomStringConvertibl
 public struct KeyName: Hashable, Sendable, Codable, CustomStringConvertible {
     public let value: String
 
-    public init(_ raw: String) throws(ValidationError) {
+    public init(_ raw: String) throws {
         guard (1...500).contains(raw.count), raw.trimmingCharacters(in: .whitespaces) == raw,
               !raw.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
         else {

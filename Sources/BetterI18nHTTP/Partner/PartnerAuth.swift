@@ -1,0 +1,38 @@
+import BetterI18nCore
+import BetterI18nOAuth
+import Hummingbird
+
+/// Reads the partner API's credentials (SPEC §6): `Authorization: Bearer` (scheme
+/// case-insensitive) or `x-api-key`.
+enum PartnerCredentials {
+    static func token(from request: Request) -> String? {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return request.headers[.xAPIKey]
+    }
+
+    /// The §6.3 answer for a refused token, with the RFC 6750 §3 challenge.
+    static func error(_ failure: BearerFailure, resourceMetadata: String?) -> APIError {
+        var challenge = #"Bearer realm="better-i18n""#
+        if let resourceMetadata { challenge += #", resource_metadata="\#(resourceMetadata)""# }
+        switch failure {
+        case .missing:
+            return APIError(status: .unauthorized, code: "invalid_token", description: "A bearer token is required.",
+                            headers: [.wwwAuthenticate: challenge])
+        case .invalid:
+            return APIError(status: .unauthorized, code: "invalid_token",
+                            description: "The token is malformed, unknown, expired, revoked or not valid for this endpoint.",
+                            headers: [.wwwAuthenticate: challenge + #", error="invalid_token""#])
+        case .grantRevoked:
+            return APIError(status: .gone, code: "grant_revoked", description: "The user revoked this app's access to the organization.")
+        }
+    }
+}
+
+extension HTTPFields.Element.Name {
+    static let xAPIKey = Self("x-api-key")!
+}

@@ -1,0 +1,82 @@
+import BetterI18nCore
+import BetterI18nOAuth
+import Foundation
+import Hummingbird
+
+/// The partner API (SPEC §6) on the API origin. So far: `GET /api/oauth-client/me` and the
+/// RFC 9728 protected-resource metadata.
+struct PartnerRoutes {
+    let dependencies: AppDependencies
+
+    private var authenticator: BearerAuthenticator {
+        BearerAuthenticator(storage: dependencies.storage, clock: dependencies.clock)
+    }
+
+    private var apiURL: String { dependencies.configuration.apiURL.absoluteString }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/.well-known/oauth-protected-resource") { _, _ in protectedResource(apiURL) }
+        router.get("/.well-known/oauth-protected-resource/mcp") { _, _ in protectedResource(apiURL + "/mcp") }
+        router.get("/api/oauth-client/me") { request, _ in try await me(request) }
+    }
+
+    private struct ProtectedResourceMetadata: Encodable {
+        let resource: String
+        let authorization_servers: [String]
+        let scopes_supported: [String]
+        let bearer_methods_supported = ["header"]
+        let resource_name = "Better i18n"
+    }
+
+    /// RFC 9728 metadata, so clients find the authorization server from a `401`.
+    private func protectedResource(_ resource: String) -> Response {
+        JSONResponse.make(ProtectedResourceMetadata(
+            resource: resource, authorization_servers: [dependencies.configuration.publicURL.absoluteString],
+            scopes_supported: Scope.allCases.map(\.rawValue)
+        ), status: .ok, headers: [.cacheControl: "public, max-age=3600", .accessControlAllowOrigin: "*"])
+    }
+
+    /// Authenticates a partner request, answering §6.3 errors for refused tokens.
+    func authenticate(_ request: Request, accepting kinds: Set<TokenKind>) async throws -> AuthenticatedToken {
+        do {
+            return try await authenticator.authenticate(PartnerCredentials.token(from: request), accepting: kinds)
+        } catch let failure as BearerFailure {
+            throw PartnerCredentials.error(failure, resourceMetadata: apiURL + "/.well-known/oauth-protected-resource")
+        }
+    }
+
+    private struct MeResponse: Encodable {
+        struct UserPart: Encodable { let id, email, name: String }
+        struct GrantPart: Encodable {
+            let id, client_id, organization_id: String
+            let scopes, project_ids: [String]
+            let created_at: String
+        }
+        struct TokenPart: Encodable {
+            let type, expires_at: String
+            let scopes: [String]
+        }
+        let user: UserPart
+        let grant: GrantPart
+        let token: TokenPart
+    }
+
+    /// SPEC §6.1: who and what a token stands for; access or installation token, no scope needed.
+    private func me(_ request: Request) async throws -> Response {
+        let token = try await authenticate(request, accepting: [.access, .installation])
+        guard let user = try await dependencies.storage.user(id: token.grant.userID) else { throw APIError.notFound }
+        let grant = token.grant
+        return JSONResponse.make(MeResponse(
+            user: .init(id: user.id.rawValue, email: user.email.value, name: user.name),
+            grant: .init(
+                id: grant.id.rawValue, client_id: grant.clientID.rawValue, organization_id: grant.organizationID.rawValue,
+                scopes: grant.scopes.sorted.map(\.rawValue), project_ids: grant.projectIDs.map(\.rawValue),
+                created_at: grant.createdAt.iso8601
+            ),
+            token: .init(
+                type: token.kind.introspectionName, expires_at: token.state.token.expiresAt.iso8601,
+                scopes: token.scopes.sorted.map(\.rawValue)
+            )
+        ), status: .ok, headers: [.cacheControl: "no-store"])
+    }
+}

@@ -1,0 +1,56 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+
+/// A bearer token that passed every check, with its grant.
+public struct AuthenticatedToken: Sendable, Equatable {
+    public let state: TokenState
+    /// The token's scopes as the grant allows them now: a narrowed grant narrows live tokens.
+    public let scopes: ScopeSet
+
+    public var kind: TokenKind { state.token.kind }
+    public var grant: Grant { state.grant }
+}
+
+/// Why a bearer token was refused at the partner API (SPEC §6.3).
+public enum BearerFailure: Error, Equatable, Sendable {
+    /// No credentials at all: `401` with a bare `WWW-Authenticate` challenge.
+    case missing
+    /// Malformed, unknown, expired, revoked or the wrong kind: `401 invalid_token`.
+    case invalid(String)
+    /// Any token of a revoked grant: `410 grant_revoked`, at once.
+    case grantRevoked
+}
+
+/// Checks `Authorization: Bearer …` / `x-api-key` tokens for the partner API: by digest, with the
+/// grant and family state in the same lookup, so a revoked grant is seen on the next request.
+public struct BearerAuthenticator: Sendable {
+    let storage: any OAuthStore
+    let clock: any WallClock
+
+    public init(storage: any OAuthStore, clock: any WallClock) {
+        self.storage = storage
+        self.clock = clock
+    }
+
+    /// - Parameter accepted: the token kinds this route takes (SPEC §6.1/§6.2 layer rule).
+    public func authenticate(_ token: String?, accepting accepted: Set<TokenKind>) async throws -> AuthenticatedToken {
+        guard let token, !token.isEmpty else { throw BearerFailure.missing }
+        guard case .valid(let secretKind) = SecretFormatCheck(token),
+              let kind = TokenKind.allCases.first(where: { $0.secretKind == secretKind })
+        else {
+            throw BearerFailure.invalid("malformed or unknown token kind")
+        }
+        guard accepted.contains(kind) else {
+            throw BearerFailure.invalid("a \(kind.introspectionName) cannot be used here")
+        }
+        guard let state = try await storage.tokenState(digest: SecretDigest(of: token)) else {
+            throw BearerFailure.invalid("unknown token")
+        }
+        // A revoked grant answers 410 whatever else is true of the token (SPEC §6.1).
+        if state.grant.isRevoked { throw BearerFailure.grantRevoked }
+        if state.isRevoked { throw BearerFailure.invalid("token revoked") }
+        if state.isExpired(at: clock.now()) { throw BearerFailure.invalid("token expired") }
+        return AuthenticatedToken(state: state, scopes: state.token.scopes.intersection(state.grant.scopes))
+    }
+}

@@ -1,0 +1,76 @@
+import BetterI18nCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// SPEC §6.1 `GET /api/oauth-client/me` and §9's RFC 9728 metadata.
+@Suite struct PartnerMeTests {
+    private func me(_ client: any TestClientProtocol, _ headers: HTTPFields) async throws -> TestResponse {
+        try await client.execute(uri: "/api/oauth-client/me", method: .get, headers: headers)
+    }
+
+    @Test func anAccessTokenReadsMe() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "org:read keys:read")
+            for headers: HTTPFields in [[.authorization: "Bearer \(tokens.access_token)"], [.authorization: "bearer \(tokens.access_token)"],
+                                        [HTTPFields.Element.Name("x-api-key")!: tokens.access_token]] {
+                let response = try await me(client, headers)
+                #expect(response.status == .ok)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: [String: Any]])
+                #expect(object["user"]?["email"] as? String == world.owner.email.value)
+                #expect(object["grant"]?["id"] as? String == tokens.grant_id)
+                #expect(object["grant"]?["organization_id"] as? String == world.organization.id.rawValue)
+                #expect(object["token"]?["type"] as? String == "access_token")
+                #expect(object["token"]?["scopes"] as? [String] == ["org:read", "keys:read"])
+            }
+        }
+    }
+
+    @Test func missingMalformedAndRefreshTokensGet401WithAChallenge() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens()
+            let missing = try await me(client, [:])
+            #expect(missing.status == .unauthorized)
+            #expect(missing.headers[.wwwAuthenticate]?.hasPrefix(#"Bearer realm="better-i18n""#) == true)
+            #expect(missing.headers[.wwwAuthenticate]?.contains("error=") == false)
+            #expect(missing.oauthError == "invalid_token")
+            for token in ["nonsense", tokens.refresh_token, Secret(kind: .accessToken).value] {
+                let response = try await me(client, [.authorization: "Bearer \(token)"])
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate]?.contains(#"error="invalid_token""#) == true)
+            }
+        }
+    }
+
+    @Test func expiredAndRevokedTokensAre401AndARevokedGrantIs410() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            let first = try await driver.tokens()
+            _ = try await driver.post([("token", first.access_token)], to: "/api/auth/mcp/revoke", basic: (world.web.id.rawValue, world.webSecret))
+            #expect(try await me(client, [.authorization: "Bearer \(first.access_token)"]).status == .unauthorized)
+            let second = try await driver.refresh(first.refresh_token).json(TokenBody.self)
+            world.clock.advance(by: 1801)
+            #expect(try await me(client, [.authorization: "Bearer \(second.access_token)"]).status == .unauthorized)
+            let third = try await driver.refresh(second.refresh_token).json(TokenBody.self)
+            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: third.grant_id), actor: "test")
+            let gone = try await me(client, [.authorization: "Bearer \(third.access_token)"])
+            #expect(gone.status == .gone)
+            #expect(gone.oauthError == "grant_revoked")
+        }
+    }
+
+    @Test func protectedResourceMetadataNamesTheIssuer() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let response = try await client.execute(uri: "/.well-known/oauth-protected-resource/mcp", method: .get)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+            #expect(object["resource"] as? String == world.issuer + "/mcp")
+            #expect(object["authorization_servers"] as? [String] == [world.issuer])
+            #expect(object["bearer_methods_supported"] as? [String] == ["header"])
+        }
+    }
+}
