@@ -38,7 +38,7 @@ public struct TokenEndpoint: Sendable {
 
     public init(storage: any Storage, settings: OAuthSettings, clock: any WallClock, rateLimitPerMinute: Int,
                 random: any RandomSource = SystemRandomSource(), logger: Logger) {
-        let issuer = TokenIssuer(storage: storage, settings: settings, random: random)
+        let issuer = TokenIssuer(settings: settings, random: random)
         let handlers: [any GrantTypeHandler] = [
             AuthorizationCodeGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
             RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
@@ -67,16 +67,21 @@ public struct TokenEndpoint: Sendable {
     }
 }
 
-/// Mints the access and refresh tokens of one family and stores their digests.
+/// Mints the access and refresh tokens of one family; the grant handler stores them in the same
+/// transaction that uses up the code or refresh token they replace.
 struct TokenIssuer: Sendable {
-    let storage: any Storage
     let settings: OAuthSettings
     let random: any RandomSource
 
-    func issue(
+    struct Issued: Sendable {
+        let records: [TokenRecord]
+        let response: TokenResponse
+    }
+
+    func prepare(
         client: OAuthClient, grant: Grant, family: FamilyID, userID: UserID, accessScopes: ScopeSet, refreshScopes: ScopeSet,
         resource: String?, now: Date
-    ) async throws -> TokenResponse {
+    ) -> Issued {
         let access = Secret(kind: .accessToken, random: random)
         let refresh = Secret(kind: .refreshToken, random: random)
         func record(_ secret: Secret, _ kind: TokenKind, _ scopes: ScopeSet, _ lifetime: TimeInterval) -> TokenRecord {
@@ -86,15 +91,16 @@ struct TokenIssuer: Sendable {
                 expiresAt: now.addingTimeInterval(lifetime)
             )
         }
-        try await storage.issueTokens([
-            record(access, .access, accessScopes, settings.accessTokenTTL),
-            record(refresh, .refresh, refreshScopes, settings.refreshTokenTTL),
-        ])
-        try await storage.touchGrant(id: grant.id, at: now)
-        return TokenResponse(
-            access_token: access.value, token_type: "Bearer", expires_in: Int(settings.accessTokenTTL),
-            refresh_token: refresh.value, scope: accessScopes.description, grant_id: grant.id.rawValue,
-            organization_id: grant.organizationID.rawValue
+        return Issued(
+            records: [
+                record(access, .access, accessScopes, settings.accessTokenTTL),
+                record(refresh, .refresh, refreshScopes, settings.refreshTokenTTL),
+            ],
+            response: TokenResponse(
+                access_token: access.value, token_type: "Bearer", expires_in: Int(settings.accessTokenTTL),
+                refresh_token: refresh.value, scope: accessScopes.description, grant_id: grant.id.rawValue,
+                organization_id: grant.organizationID.rawValue
+            )
         )
     }
 }
@@ -107,6 +113,25 @@ func checkResource(_ parameters: OAuthParameters, against authorized: String?) t
         throw OAuthError.invalidTarget("resource \(requested.prefix(200)) differs from the authorized one")
     }
     return normalized
+}
+
+/// Revokes a token family after a replayed code or a reused refresh token, with an audit event
+/// and a warning in the log (the grant itself stays).
+struct FamilyRevoker: Sendable {
+    let storage: any Storage
+    let logger: Logger
+
+    func revoke(_ family: FamilyID, grant: GrantID, organization: OrganizationID?, client: ClientID,
+                because kind: AuditEvent.Kind, at now: Date) async throws {
+        try await storage.revokeFamily(family, at: now)
+        try await storage.recordAudit(AuditEvent(
+            kind: kind, organizationID: organization, clientID: client, grantID: grant, actor: client.rawValue,
+            details: ["family": family.rawValue], createdAt: now
+        ))
+        logger.warning("token family revoked", metadata: [
+            "event": .string(kind.rawValue), "client": .string(client.rawValue), "grant": .string(grant.rawValue),
+        ])
+    }
 }
 
 /// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5).
@@ -131,47 +156,64 @@ struct AuthorizationCodeGrant: GrantTypeHandler {
         guard SecretFormatCheck(code) == .valid(.authorizationCode) else {
             throw OAuthError.invalidGrant("code is not a well-formed bi_ac_ code")
         }
-        switch try await storage.consumeAuthorizationCode(digest: SecretDigest(of: code), at: request.now) {
-        case .unknown:
+        let digest = SecretDigest(of: code)
+        guard let record = try await storage.authorizationCode(digest: digest) else {
             throw OAuthError.invalidGrant("unknown code")
-        case .replayed(let record):
-            // RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization
-            // server MUST deny the request and SHOULD revoke (when possible) all tokens previously
-            // issued based on that authorization code."
-            try await storage.revokeFamily(record.familyID, at: request.now)
-            try await storage.recordAudit(AuditEvent(
-                kind: .codeReplayed, organizationID: try await storage.grant(id: record.grantID)?.organizationID,
-                clientID: record.clientID, grantID: record.grantID, actor: request.client.id.rawValue,
-                details: ["family": record.familyID.rawValue], createdAt: request.now
-            ))
-            logger.warning("authorization code replayed; token family revoked", metadata: [
-                "client": .string(record.clientID.rawValue), "grant": .string(record.grantID.rawValue),
-            ])
-            throw OAuthError.invalidGrant("code replayed")
-        case .consumed(let record):
-            // The code is bound to the client and the redirect URI it was issued for.
-            guard record.clientID == request.client.id else {
-                throw OAuthError.invalidGrant("code was issued to another client")
-            }
-            guard record.redirectURI == redirectURI else {
-                throw OAuthError.invalidGrant("redirect_uri differs from the authorization request")
-            }
-            guard record.expiresAt > request.now else {
-                throw OAuthError.invalidGrant("code expired")
-            }
-            guard PKCE.verify(verifier: verifier, challenge: record.codeChallenge) else {
-                throw OAuthError.invalidGrant("PKCE verification failed")
-            }
-            let resource = try checkResource(parameters, against: record.resource)
-            guard let grant = try await storage.grant(id: record.grantID), !grant.isRevoked else {
-                throw OAuthError.invalidGrant("grant revoked")
-            }
-            let scopes = record.scopes.intersection(grant.scopes)
-            return try await issuer.issue(
-                client: request.client, grant: grant, family: record.familyID, userID: record.userID,
-                accessScopes: scopes, refreshScopes: scopes, resource: resource, now: request.now
-            )
         }
+        guard record.consumedAt == nil else {
+            try await replayed(record, request)
+        }
+        let issued: TokenIssuer.Issued
+        do {
+            issued = try await validate(record, request, redirectURI: redirectURI, verifier: verifier)
+        } catch {
+            // A code presented with the wrong client, redirect URI or verifier is used up: it
+            // was leaked or guessed, and must not get a second chance.
+            _ = try await storage.redeemAuthorizationCode(digest: digest, at: request.now, issuing: [])
+            throw error
+        }
+        guard try await storage.redeemAuthorizationCode(digest: digest, at: request.now, issuing: issued.records) else {
+            try await replayed(record, request)
+        }
+        return issued.response
+    }
+
+    private func validate(
+        _ record: AuthorizationCodeRecord, _ request: TokenRequest, redirectURI: String, verifier: String
+    ) async throws -> TokenIssuer.Issued {
+        // The code is bound to the client and the redirect URI it was issued for.
+        guard record.clientID == request.client.id else {
+            throw OAuthError.invalidGrant("code was issued to another client")
+        }
+        guard record.redirectURI == redirectURI else {
+            throw OAuthError.invalidGrant("redirect_uri differs from the authorization request")
+        }
+        guard record.expiresAt > request.now else {
+            throw OAuthError.invalidGrant("code expired")
+        }
+        guard PKCE.verify(verifier: verifier, challenge: record.codeChallenge) else {
+            throw OAuthError.invalidGrant("PKCE verification failed")
+        }
+        let resource = try checkResource(request.parameters, against: record.resource)
+        guard let grant = try await storage.grant(id: record.grantID), !grant.isRevoked else {
+            throw OAuthError.invalidGrant("grant revoked")
+        }
+        let scopes = record.scopes.intersection(grant.scopes)
+        return issuer.prepare(
+            client: request.client, grant: grant, family: record.familyID, userID: record.userID,
+            accessScopes: scopes, refreshScopes: scopes, resource: resource, now: request.now
+        )
+    }
+
+    /// RFC 6749 §4.1.2: "If an authorization code is used more than once, the authorization
+    /// server MUST deny the request and SHOULD revoke (when possible) all tokens previously
+    /// issued based on that authorization code."
+    private func replayed(_ record: AuthorizationCodeRecord, _ request: TokenRequest) async throws -> Never {
+        try await FamilyRevoker(storage: storage, logger: logger).revoke(
+            record.familyID, grant: record.grantID, organization: try await storage.grant(id: record.grantID)?.organizationID,
+            client: record.clientID, because: .codeReplayed, at: request.now
+        )
+        throw OAuthError.invalidGrant("code replayed")
     }
 }
 
@@ -196,36 +238,15 @@ struct RefreshTokenGrant: GrantTypeHandler {
         guard SecretFormatCheck(token) == .valid(.refreshToken) else {
             throw OAuthError.invalidGrant("not a well-formed bi_rt_ token")
         }
-        let state: TokenState
-        switch try await storage.rotateRefreshToken(digest: SecretDigest(of: token), at: request.now, grace: settings.refreshReuseGrace) {
-        case .unknown:
+        let digest = SecretDigest(of: token)
+        guard let state = try await storage.tokenState(digest: digest), state.token.kind == .refresh else {
             throw OAuthError.invalidGrant("unknown refresh token")
-        case .reused(let reused):
-            guard reused.token.clientID == request.client.id else {
-                throw OAuthError.invalidGrant("refresh token of another client")
-            }
-            if !reused.isRevoked {
-                // A rotated token presented again: the token was stolen or the client is broken.
-                // Revoke everything descending from the same code exchange; the grant stays.
-                try await storage.revokeFamily(reused.token.familyID, at: request.now)
-                try await storage.recordAudit(AuditEvent(
-                    kind: .refreshTokenReused, organizationID: reused.grant.organizationID, clientID: request.client.id,
-                    grantID: reused.grant.id, actor: request.client.id.rawValue,
-                    details: ["family": reused.token.familyID.rawValue], createdAt: request.now
-                ))
-                logger.warning("refresh token reused; token family revoked", metadata: [
-                    "client": .string(request.client.id.rawValue), "grant": .string(reused.grant.id.rawValue),
-                ])
-            }
-            throw OAuthError.invalidGrant("refresh token reused or revoked")
-        case .rotated(let rotated), .withinGrace(let rotated):
-            state = rotated
         }
         guard state.token.clientID == request.client.id else {
             throw OAuthError.invalidGrant("refresh token of another client")
         }
-        guard !state.grant.isRevoked else { throw OAuthError.invalidGrant("grant revoked") }
         guard !state.isRevoked else { throw OAuthError.invalidGrant("refresh token revoked") }
+        guard !state.grant.isRevoked else { throw OAuthError.invalidGrant("grant revoked") }
         guard !state.isExpired(at: request.now) else { throw OAuthError.invalidGrant("refresh token expired") }
         // RFC 6749 §6: the new scope must not exceed what was granted; the refresh token keeps
         // the original scope so a later refresh can ask for it again.
@@ -235,9 +256,25 @@ struct RefreshTokenGrant: GrantTypeHandler {
         }
         let accessScopes = narrowed?.intersection(refreshScopes) ?? refreshScopes
         let resource = try checkResource(parameters, against: state.token.resource)
-        return try await issuer.issue(
+        let issued = issuer.prepare(
             client: request.client, grant: state.grant, family: state.token.familyID, userID: state.token.userID,
             accessScopes: accessScopes, refreshScopes: refreshScopes, resource: resource, now: request.now
         )
+        switch try await storage.rotateRefreshToken(
+            digest: digest, at: request.now, grace: settings.refreshReuseGrace, issuing: issued.records
+        ) {
+        case .rotated, .withinGrace:
+            return issued.response
+        case .unknown:
+            throw OAuthError.invalidGrant("unknown refresh token")
+        case .reused:
+            // A rotated token presented again: it was stolen or the client is broken. Revoke
+            // everything descending from the same code exchange; the grant stays.
+            try await FamilyRevoker(storage: storage, logger: logger).revoke(
+                state.token.familyID, grant: state.grant.id, organization: state.grant.organizationID,
+                client: request.client.id, because: .refreshTokenReused, at: request.now
+            )
+            throw OAuthError.invalidGrant("refresh token reused")
+        }
     }
 }

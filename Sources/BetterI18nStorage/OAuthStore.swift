@@ -1,23 +1,16 @@
 import BetterI18nCore
 import Foundation
 
-/// What happened to an authorization code presented at the token endpoint.
-public enum CodeConsumption: Sendable, Equatable {
-    /// First presentation: the code is now used up.
-    case consumed(AuthorizationCodeRecord)
-    /// Presented before: a replay (RFC 6749 §4.1.2, RFC 9700 §4.5.3).
-    case replayed(AuthorizationCodeRecord)
-    case unknown
-}
-
 /// What happened to a refresh token presented for rotation.
 public enum RefreshRotation: Sendable, Equatable {
-    /// First presentation: the token is now rotated away.
-    case rotated(TokenState)
-    /// Already rotated, but within `--refresh-reuse-grace` and not yet used that way.
-    case withinGrace(TokenState)
+    /// First presentation: the token is now rotated away and its successors are stored.
+    case rotated
+    /// Already rotated, but within `--refresh-reuse-grace` and not yet used that way; the
+    /// successors are stored.
+    case withinGrace
     /// Already rotated (or revoked) and outside the grace: reuse, the family must die.
-    case reused(TokenState)
+    /// Nothing was stored.
+    case reused
     case unknown
 }
 
@@ -69,10 +62,18 @@ public protocol OAuthStore: Sendable {
     // Codes and tokens
     /// Stores the code and creates the token family it will start.
     func createAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
-    func consumeAuthorizationCode(digest: SecretDigest, at time: Date) async throws -> CodeConsumption
+    func authorizationCode(digest: SecretDigest) async throws -> AuthorizationCodeRecord?
+    /// In one transaction: marks the code used — one statement, so of concurrent redemptions
+    /// exactly one wins — and stores `tokens` (and touches their grant) when it was unused.
+    /// Returns false, storing nothing, when the code was already used.
+    func redeemAuthorizationCode(digest: SecretDigest, at time: Date, issuing tokens: [TokenRecord]) async throws -> Bool
     func issueTokens(_ tokens: [TokenRecord]) async throws
     func tokenState(digest: SecretDigest) async throws -> TokenState?
-    func rotateRefreshToken(digest: SecretDigest, at time: Date, grace: TimeInterval) async throws -> RefreshRotation
+    /// In one transaction: rotates the refresh token away and, when that (or the grace) lets
+    /// it, stores `successors` and touches their grant.
+    func rotateRefreshToken(
+        digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord]
+    ) async throws -> RefreshRotation
     func revokeToken(digest: SecretDigest, at time: Date) async throws
     func revokeFamily(_ family: FamilyID, at time: Date) async throws
 

@@ -189,23 +189,23 @@ extension SQLStorage {
         }
     }
 
-    public func consumeAuthorizationCode(digest: SecretDigest, at time: Date) async throws -> CodeConsumption {
+    public func authorizationCode(digest: SecretDigest) async throws -> AuthorizationCodeRecord? {
+        try await driver.reading { database in
+            try await database.raw("SELECT * FROM authorization_codes WHERE digest = \(bind: digest.hex)").first().map(Rows.code)
+        }
+    }
+
+    public func redeemAuthorizationCode(digest: SecretDigest, at time: Date, issuing tokens: [TokenRecord]) async throws -> Bool {
         try await driver.writing { database in
             // One statement decides the winner: of concurrent redemptions only one sees
             // consumed_at IS NULL (PostgreSQL re-checks the row after the first commits).
-            if let consumed = try await database.raw("""
+            let won = try await database.raw("""
                 UPDATE authorization_codes SET consumed_at = \(bind: time.millisecondsSince1970)
                 WHERE digest = \(bind: digest.hex) AND consumed_at IS NULL
-                RETURNING *
-                """).first().map(Rows.code) {
-                return .consumed(consumed)
-            }
-            if let seen = try await database.raw(
-                "SELECT * FROM authorization_codes WHERE digest = \(bind: digest.hex)"
-            ).first().map(Rows.code) {
-                return .replayed(seen)
-            }
-            return .unknown
+                RETURNING digest
+                """).first() != nil
+            if won { try await Self.insert(tokens, touching: time, on: database) }
+            return won
         }
     }
 
@@ -213,15 +213,30 @@ extension SQLStorage {
 
     public func issueTokens(_ tokens: [TokenRecord]) async throws {
         try await driver.writing { database in
-            for token in tokens {
+            try await Self.insert(tokens, touching: nil, on: database)
+        }
+    }
+
+    /// One multi-row INSERT for a batch of tokens, and the grant's "last used" when `touching`.
+    static func insert(_ tokens: [TokenRecord], touching time: Date?, on database: any SQLDatabase) async throws {
+        guard !tokens.isEmpty else { return }
+        let rows: [SQLQueryString] = tokens.map { token in
+            """
+            (\(bind: token.digest.hex), \(bind: token.kind.rawValue), \(bind: token.clientID.rawValue),
+             \(bind: token.grantID.rawValue), \(bind: token.familyID.rawValue), \(bind: token.userID.rawValue),
+             \(bind: token.scopes.description), \(bind: Rows.json(token.projectIDs.map(\.rawValue))),
+             \(bind: token.resource), \(bind: token.createdAt.millisecondsSince1970), \(bind: token.expiresAt.millisecondsSince1970))
+            """
+        }
+        try await database.raw("""
+            INSERT INTO tokens (digest, kind, client_id, grant_id, family_id, user_id, scopes, project_ids, resource,
+                                created_at, expires_at)
+            VALUES \(rows.joined(separator: ", "))
+            """).run()
+        if let time {
+            for grant in Set(tokens.map(\.grantID)) {
                 try await database.raw("""
-                    INSERT INTO tokens (digest, kind, client_id, grant_id, family_id, user_id, scopes, project_ids, resource,
-                                        created_at, expires_at)
-                    VALUES (\(bind: token.digest.hex), \(bind: token.kind.rawValue), \(bind: token.clientID.rawValue),
-                            \(bind: token.grantID.rawValue), \(bind: token.familyID.rawValue), \(bind: token.userID.rawValue),
-                            \(bind: token.scopes.description), \(bind: Rows.json(token.projectIDs.map(\.rawValue))),
-                            \(bind: token.resource), \(bind: token.createdAt.millisecondsSince1970),
-                            \(bind: token.expiresAt.millisecondsSince1970))
+                    UPDATE grants SET last_used_at = \(bind: time.millisecondsSince1970) WHERE id = \(bind: grant.rawValue)
                     """).run()
             }
         }
@@ -247,30 +262,36 @@ extension SQLStorage {
         }
     }
 
-    public func rotateRefreshToken(digest: SecretDigest, at time: Date, grace: TimeInterval) async throws -> RefreshRotation {
+    public func rotateRefreshToken(
+        digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord]
+    ) async throws -> RefreshRotation {
         try await driver.writing { database in
             let ms = time.millisecondsSince1970
-            let rotated = try await database.raw("""
+            if try await database.raw("""
                 UPDATE tokens SET rotated_at = \(bind: ms)
                 WHERE digest = \(bind: digest.hex) AND kind = 'refresh' AND rotated_at IS NULL AND revoked_at IS NULL
                 RETURNING digest
+                """).first() != nil {
+                try await Self.insert(successors, touching: time, on: database)
+                return .rotated
+            }
+            guard let row = try await database.raw("""
+                SELECT rotated_at, revoked_at FROM tokens WHERE digest = \(bind: digest.hex) AND kind = 'refresh'
                 """).first()
-            guard let state = try await database.raw(Self.tokenStateQuery(digest)).first().map(Rows.tokenState),
-                  state.token.kind == .refresh
             else {
                 return .unknown
             }
-            if rotated != nil { return .rotated(state) }
-            if let rotatedAt = state.token.rotatedAt, state.token.revokedAt == nil, grace > 0,
-               time.timeIntervalSince(rotatedAt) <= grace {
-                let graceUse = try await database.raw("""
-                    UPDATE tokens SET grace_used_at = \(bind: ms)
-                    WHERE digest = \(bind: digest.hex) AND grace_used_at IS NULL
-                    RETURNING digest
-                    """).first()
-                if graceUse != nil { return .withinGrace(state) }
+            if grace > 0, try row.decode(column: "revoked_at", as: Int64?.self) == nil,
+               let rotatedAt = try Rows.optionalDate(row, "rotated_at"), time.timeIntervalSince(rotatedAt) <= grace,
+               try await database.raw("""
+                   UPDATE tokens SET grace_used_at = \(bind: ms)
+                   WHERE digest = \(bind: digest.hex) AND grace_used_at IS NULL
+                   RETURNING digest
+                   """).first() != nil {
+                try await Self.insert(successors, touching: time, on: database)
+                return .withinGrace
             }
-            return .reused(state)
+            return .reused
         }
     }
 
