@@ -55,17 +55,18 @@ public struct OAuthServices: Sendable {
 
     init(configuration: ServerConfiguration, storage: any Storage, clock: any WallClock, random: any RandomSource, logger: Logger) {
         let settings = OAuthSettings(configuration)
+        let cache = ClientCache(storage: storage, clock: clock)
         self.settings = settings
         validator = AuthorizationRequestValidator(clients: storage, settings: settings)
         consent = ConsentService(storage: storage, settings: settings, clock: clock, random: random)
         token = TokenEndpoint(
-            storage: storage, settings: settings, clock: clock, rateLimitPerMinute: configuration.tokenRateLimitPerMinute,
+            storage: storage, clients: cache, settings: settings, clock: clock, rateLimitPerMinute: configuration.tokenRateLimitPerMinute,
             random: random, logger: logger
         )
-        revocation = RevocationEndpoint(storage: storage, clock: clock)
-        introspection = IntrospectionEndpoint(storage: storage, clock: clock)
+        revocation = RevocationEndpoint(storage: storage, clients: cache, clock: clock)
+        introspection = IntrospectionEndpoint(storage: storage, clients: cache, clock: clock)
         registration = DynamicRegistration(storage: storage, settings: settings, clock: clock, random: random)
         grants = GrantService(storage: storage, clock: clock)
-        clients = ClientRegistry(storage: storage, clock: clock, random: random)
+        clients = ClientRegistry(storage: storage, clock: clock, random: random, cache: cache)
     }
 }

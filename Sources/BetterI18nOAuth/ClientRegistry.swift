@@ -16,11 +16,14 @@ public struct ClientRegistry: Sendable {
     let storage: any Storage
     let clock: any WallClock
     let random: any RandomSource
+    /// Evicted when a client changes, so this instance sees the change at once.
+    let cache: ClientCache?
 
-    public init(storage: any Storage, clock: any WallClock, random: any RandomSource = SystemRandomSource()) {
+    public init(storage: any Storage, clock: any WallClock, random: any RandomSource = SystemRandomSource(), cache: ClientCache? = nil) {
         self.storage = storage
         self.clock = clock
         self.random = random
+        self.cache = cache
     }
 
     /// Validates everything, then stores the client. For `web` clients the secret is returned
@@ -54,6 +57,7 @@ public struct ClientRegistry: Sendable {
         guard client.type.isConfidential else { throw Failure.noSecret }
         let secret = Secret(kind: .clientSecret, random: random)
         try await storage.updateClientSecret(client.id, digest: secret.digest)
+        cache?.evict(client.id)
         try await storage.recordAudit(AuditEvent(
             kind: .clientSecretRotated, organizationID: nil, clientID: client.id, grantID: nil, actor: user.rawValue,
             createdAt: clock.now()
@@ -66,6 +70,7 @@ public struct ClientRegistry: Sendable {
         let client = try await owned(id, by: user)
         let now = clock.now()
         try await storage.deleteClient(client.id, at: now)
+        cache?.evict(client.id)
         try await storage.recordAudit(AuditEvent(
             kind: .clientDeleted, organizationID: nil, clientID: client.id, grantID: nil, actor: user.rawValue, createdAt: now
         ))

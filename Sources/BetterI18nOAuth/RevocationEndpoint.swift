@@ -10,9 +10,9 @@ public struct RevocationEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let clock: any WallClock
 
-    public init(storage: any Storage, clock: any WallClock) {
+    public init(storage: any Storage, clients: (any ClientStore)? = nil, clock: any WallClock) {
         self.storage = storage
-        self.authenticator = ClientAuthenticator(storage: storage)
+        self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.clock = clock
     }
 
@@ -54,9 +54,9 @@ public struct IntrospectionEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let clock: any WallClock
 
-    public init(storage: any Storage, clock: any WallClock) {
+    public init(storage: any Storage, clients: (any ClientStore)? = nil, clock: any WallClock) {
         self.storage = storage
-        self.authenticator = ClientAuthenticator(storage: storage)
+        self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.clock = clock
     }
 

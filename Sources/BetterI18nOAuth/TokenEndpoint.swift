@@ -36,14 +36,15 @@ public struct TokenEndpoint: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    public init(storage: any Storage, settings: OAuthSettings, clock: any WallClock, rateLimitPerMinute: Int,
-                random: any RandomSource = SystemRandomSource(), logger: Logger) {
+    /// - Parameter clients: where clients are looked up; a ``ClientCache`` on a busy server.
+    public init(storage: any Storage, clients: (any ClientStore)? = nil, settings: OAuthSettings, clock: any WallClock,
+                rateLimitPerMinute: Int, random: any RandomSource = SystemRandomSource(), logger: Logger) {
         let issuer = TokenIssuer(settings: settings, random: random)
         let handlers: [any GrantTypeHandler] = [
             AuthorizationCodeGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
             RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
         ]
-        self.authenticator = ClientAuthenticator(storage: storage)
+        self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.grantType, $0) })
         self.rateLimiter = RateLimiter(limit: rateLimitPerMinute, window: 60, clock: clock)
         self.clock = clock
@@ -76,6 +77,8 @@ struct TokenIssuer: Sendable {
     struct Issued: Sendable {
         let records: [TokenRecord]
         let response: TokenResponse
+        /// "Last used" is kept to the minute, which saves a write on most grants.
+        let touchGrant: Bool
     }
 
     func prepare(
@@ -100,7 +103,8 @@ struct TokenIssuer: Sendable {
                 access_token: access.value, token_type: "Bearer", expires_in: Int(settings.accessTokenTTL),
                 refresh_token: refresh.value, scope: accessScopes.description, grant_id: grant.id.rawValue,
                 organization_id: grant.organizationID.rawValue
-            )
+            ),
+            touchGrant: grant.lastUsedAt.map { now.timeIntervalSince($0) >= 60 } ?? true
         )
     }
 }
@@ -169,10 +173,12 @@ struct AuthorizationCodeGrant: GrantTypeHandler {
         } catch {
             // A code presented with the wrong client, redirect URI or verifier is used up: it
             // was leaked or guessed, and must not get a second chance.
-            _ = try await storage.redeemAuthorizationCode(digest: digest, at: request.now, issuing: [])
+            _ = try await storage.redeemAuthorizationCode(digest: digest, at: request.now, issuing: [], touchGrant: false)
             throw error
         }
-        guard try await storage.redeemAuthorizationCode(digest: digest, at: request.now, issuing: issued.records) else {
+        guard try await storage.redeemAuthorizationCode(
+            digest: digest, at: request.now, issuing: issued.records, touchGrant: issued.touchGrant
+        ) else {
             try await replayed(record, request)
         }
         return issued.response
@@ -261,7 +267,8 @@ struct RefreshTokenGrant: GrantTypeHandler {
             accessScopes: accessScopes, refreshScopes: refreshScopes, resource: resource, now: request.now
         )
         switch try await storage.rotateRefreshToken(
-            digest: digest, at: request.now, grace: settings.refreshReuseGrace, issuing: issued.records
+            digest: digest, at: request.now, grace: settings.refreshReuseGrace, issuing: issued.records,
+            touchGrant: issued.touchGrant
         ) {
         case .rotated, .withinGrace:
             return issued.response

@@ -64,15 +64,17 @@ public protocol OAuthStore: Sendable {
     func createAuthorizationCode(_ code: AuthorizationCodeRecord) async throws
     func authorizationCode(digest: SecretDigest) async throws -> AuthorizationCodeRecord?
     /// In one transaction: marks the code used — one statement, so of concurrent redemptions
-    /// exactly one wins — and stores `tokens` (and touches their grant) when it was unused.
-    /// Returns false, storing nothing, when the code was already used.
-    func redeemAuthorizationCode(digest: SecretDigest, at time: Date, issuing tokens: [TokenRecord]) async throws -> Bool
+    /// exactly one wins — and stores `tokens` (and, with `touchGrant`, sets their grant's "last
+    /// used") when it was unused. Returns false, storing nothing, when the code was already used.
+    func redeemAuthorizationCode(
+        digest: SecretDigest, at time: Date, issuing tokens: [TokenRecord], touchGrant: Bool
+    ) async throws -> Bool
     func issueTokens(_ tokens: [TokenRecord]) async throws
     func tokenState(digest: SecretDigest) async throws -> TokenState?
     /// In one transaction: rotates the refresh token away and, when that (or the grace) lets
-    /// it, stores `successors` and touches their grant.
+    /// it, stores `successors` and, with `touchGrant`, sets their grant's "last used".
     func rotateRefreshToken(
-        digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord]
+        digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord], touchGrant: Bool
     ) async throws -> RefreshRotation
     func revokeToken(digest: SecretDigest, at time: Date) async throws
     func revokeFamily(_ family: FamilyID, at time: Date) async throws

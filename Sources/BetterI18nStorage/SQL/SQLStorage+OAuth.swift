@@ -195,7 +195,9 @@ extension SQLStorage {
         }
     }
 
-    public func redeemAuthorizationCode(digest: SecretDigest, at time: Date, issuing tokens: [TokenRecord]) async throws -> Bool {
+    public func redeemAuthorizationCode(
+        digest: SecretDigest, at time: Date, issuing tokens: [TokenRecord], touchGrant: Bool
+    ) async throws -> Bool {
         try await driver.writing { database in
             // One statement decides the winner: of concurrent redemptions only one sees
             // consumed_at IS NULL (PostgreSQL re-checks the row after the first commits).
@@ -204,7 +206,7 @@ extension SQLStorage {
                 WHERE digest = \(bind: digest.hex) AND consumed_at IS NULL
                 RETURNING digest
                 """).first() != nil
-            if won { try await Self.insert(tokens, touching: time, on: database) }
+            if won { try await Self.insert(tokens, touching: touchGrant ? time : nil, on: database) }
             return won
         }
     }
@@ -263,7 +265,7 @@ extension SQLStorage {
     }
 
     public func rotateRefreshToken(
-        digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord]
+        digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord], touchGrant: Bool
     ) async throws -> RefreshRotation {
         try await driver.writing { database in
             let ms = time.millisecondsSince1970
@@ -272,7 +274,7 @@ extension SQLStorage {
                 WHERE digest = \(bind: digest.hex) AND kind = 'refresh' AND rotated_at IS NULL AND revoked_at IS NULL
                 RETURNING digest
                 """).first() != nil {
-                try await Self.insert(successors, touching: time, on: database)
+                try await Self.insert(successors, touching: touchGrant ? time : nil, on: database)
                 return .rotated
             }
             guard let row = try await database.raw("""
@@ -288,7 +290,7 @@ extension SQLStorage {
                    WHERE digest = \(bind: digest.hex) AND grace_used_at IS NULL
                    RETURNING digest
                    """).first() != nil {
-                try await Self.insert(successors, touching: time, on: database)
+                try await Self.insert(successors, touching: touchGrant ? time : nil, on: database)
                 return .withinGrace
             }
             return .reused

@@ -3,6 +3,8 @@ import Logging
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import NIOPosix
+import NIOCore
 import Synchronization
 
 /// The embedded default backend: one SQLite file in WAL mode.
@@ -19,10 +21,14 @@ public final class SQLiteDriver: SQLDriver {
     private let readers: [SQLiteConnection]
     private let writeLock = AsyncLock()
     private let nextReader = Atomic<Int>(0)
+    /// The writer's own thread: SQLite calls block, and the one writer — the bottleneck of every
+    /// write — must never queue behind reads on a shared pool.
+    private let writerThread: NIOThreadPool
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], writerThread: NIOThreadPool) {
         self.writer = writer
         self.readers = readers
+        self.writerThread = writerThread
     }
 
     /// Opens (creating if needed) the database file and its parent directory.
@@ -34,17 +40,26 @@ public final class SQLiteDriver: SQLDriver {
             throw StorageError.unavailable("cannot create the directory for \(path): \(error.localizedDescription)")
         }
         var opened: [SQLiteConnection] = []
+        let writerThread = NIOThreadPool(numberOfThreads: 1)
+        writerThread.start()
         do {
-            for _ in 0..<(1 + max(1, readerCount)) {
+            let writer = try await SQLiteConnection.open(
+                storage: .file(path: url.path), threadPool: writerThread, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
+            opened.append(writer)
+            try await configure(writer)
+            // WAL is a property of the file, set once through the writer; it persists.
+            _ = try await writer.query("PRAGMA journal_mode = WAL")
+            for _ in 0..<max(1, readerCount) {
                 let connection = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
                 opened.append(connection)
                 try await configure(connection)
             }
-            // WAL is a property of the file, set once through the writer; it persists.
-            _ = try await opened[0].query("PRAGMA journal_mode = WAL")
-            return SQLiteDriver(writer: opened[0], readers: Array(opened.dropFirst()))
+            return SQLiteDriver(writer: writer, readers: Array(opened.dropFirst()), writerThread: writerThread)
         } catch {
             for connection in opened { try? await connection.close() }
+            try? await writerThread.shutdownGracefully()
             throw StorageError.unavailable("cannot open SQLite database at \(path): \(Self.describe(error))")
         }
     }
@@ -87,13 +102,21 @@ public final class SQLiteDriver: SQLDriver {
     public func close() async throws {
         try await writer.close()
         for reader in readers { try await reader.close() }
+        try await writerThread.shutdownGracefully()
     }
 
     /// A driver dropped without ``close()`` still releases its file handles (sqlite-nio
     /// asserts that every connection is closed before it is freed).
     deinit {
-        for connection in [writer] + readers where !connection.isClosed {
-            _ = connection.close()
+        for reader in readers where !reader.isClosed {
+            _ = reader.close()
+        }
+        let thread = writerThread
+        if writer.isClosed {
+            thread.shutdownGracefully { _ in }
+        } else {
+            // The close runs on the writer's thread; stop the thread only after it.
+            writer.close().whenComplete { _ in thread.shutdownGracefully { _ in } }
         }
     }
 
