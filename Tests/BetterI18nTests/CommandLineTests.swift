@@ -3,6 +3,7 @@ import BetterI18nCore
 import BetterI18nStorage
 import Foundation
 import Testing
+import BetterI18nOAuth
 @testable import BetterI18nCLI
 
 /// SPEC §2 `admin` and `token check`, run in-process through the real argument parser.
@@ -104,5 +105,50 @@ import Testing
         #expect(throws: BetterI18nCore.ValidationError.self) {
             try ServeCommand.parse(["--public-url", "ftp://x"]).resolveConfiguration()
         }
+    }
+}
+
+/// SPEC §2 admin commands of the authorization server.
+@Suite struct AdminOAuthCommandTests {
+    let databaseURL = "sqlite://" + TemporaryFiles.databasePath()
+
+    private func run(_ arguments: [String]) async throws {
+        var command = try BetterI18nCommand.parseAsRoot(["admin"] + arguments + ["--database-url", databaseURL, "--bcrypt-cost", "4"])
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+    }
+
+    @Test func revokeGrantRevokesAndIsAudited() async throws {
+        let storage = try await StorageFactory.open(url: databaseURL, logger: .quiet)
+        let admin = Fixture.admin(on: storage, clock: SystemWallClock())
+        let user = try await admin.createUser(email: Unique.email(), name: "O", password: "long enough password")
+        let organization = try await admin.createOrganization(slug: "acme", name: "Acme", ownerEmail: user.email.value)
+        let (client, _) = try await admin.createClient(name: "App", type: "native", redirectURIs: ["http://127.0.0.1/cb"], ownerEmail: nil)
+        let (grant, _) = try await storage.approveGrant(
+            newID: .generate(), clientID: client.id, organizationID: organization.id, userID: user.id,
+            scopes: ScopeSet([.orgRead]), projectIDs: [], at: SystemWallClock().now()
+        )
+        try await run(["list-grants", "--org", "acme"])
+        try await run(["revoke-grant", grant.id.rawValue])
+        #expect(try await storage.grant(id: grant.id)?.isRevoked == true)
+        #expect(try await storage.auditEvents(organization: organization.id, limit: 10).map(\.kind).contains(.grantRevoked))
+        try await run(["audit", "--org", "acme"])
+        await #expect(throws: ExitCode.failure) { try await run(["revoke-grant", GrantID.generate().rawValue]) }
+        await #expect(throws: ExitCode.failure) { try await run(["revoke-grant", "not-a-grant"]) }
+        await #expect(throws: ExitCode.failure) { try await run(["list-grants", "--org", "missing"]) }
+    }
+
+    @Test func registrationTokensAreStoredByDigestAndWorkOnce() async throws {
+        try await run(["create-registration-token"])
+        let storage = try await StorageFactory.open(url: databaseURL, logger: .quiet)
+        // The printed token is not recoverable from storage; a fresh one shows the single-use rule.
+        let registration = DynamicRegistration(storage: storage, settings: OAuthSettings(ServerConfiguration()), clock: SystemWallClock())
+        let token = try await registration.createInitialAccessToken()
+        #expect(SecretFormatCheck(token.value) == .valid(.initialAccessToken))
+        #expect(try await storage.consumeRegistrationToken(digest: token.digest, at: SystemWallClock().now()))
+        #expect(try await storage.consumeRegistrationToken(digest: token.digest, at: SystemWallClock().now()) == false)
     }
 }

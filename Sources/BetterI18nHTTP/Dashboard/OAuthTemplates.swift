@@ -77,48 +77,36 @@ extension Templates {
     <p class="muted">Apps that can reach organizations you administer. Revoking one stops every token it holds for that organization within a second.</p>
     {{#flash}}<p class="notice" role="status">{{flash}}</p>{{/flash}}
     {{^grants}}<section class="card empty"><p>No app is connected to your organizations.</p></section>{{/grants}}
-    {{#hasGrants}}
-    <section class="card">
-      <div class="table-wrap">
-      <table>
-        <thead><tr><th scope="col">App</th><th scope="col">Organization</th><th scope="col">Scopes</th><th scope="col">Projects</th><th scope="col">Approved</th><th scope="col">Last used</th><th scope="col"></th></tr></thead>
-        <tbody>
-        {{#grants}}
-          <tr{{#revoked}} class="revoked"{{/revoked}}>
-            <td><strong>{{clientName}}</strong>{{^verified}} <span class="badge unverified">Unverified</span>{{/verified}}<br><code class="muted">{{clientID}}</code></td>
-            <td>{{organization}}</td>
-            <td>{{#scopes}}<code class="scope">{{.}}</code> {{/scopes}}</td>
-            <td>{{projects}}</td>
-            <td>{{approvedBy}}<br><span class="muted">{{createdAt}}</span></td>
-            <td>{{lastUsed}}</td>
-            <td>
-              {{#revoked}}<span class="badge">Revoked</span>{{/revoked}}
-              {{^revoked}}
-              <form method="post" action="/settings/connected-apps/{{id}}/revoke" class="inline">
-                <input type="hidden" name="csrf_token" value="{{csrf}}">
-                <button type="submit" class="danger">Revoke</button>
-              </form>
-              {{/revoked}}
-            </td>
-          </tr>
-        {{/grants}}
-        </tbody>
-      </table>
-      </div>
+    {{#grants}}
+    <section class="card grant{{#revoked}} revoked{{/revoked}}">
+      <header class="org-head">
+        <div>
+          <h2>{{clientName}}{{^verified}} <span class="badge unverified">Unverified</span>{{/verified}}{{#revoked}} <span class="badge">Revoked</span>{{/revoked}}</h2>
+          <p class="muted">can reach <strong>{{organization}}</strong> · {{projects}}</p>
+        </div>
+        {{^revoked}}
+        <form method="post" action="/settings/connected-apps/{{id}}/revoke" class="inline">
+          <input type="hidden" name="csrf_token" value="{{csrf}}">
+          <button type="submit" class="danger">Revoke</button>
+        </form>
+        {{/revoked}}
+      </header>
+      <p class="chips">{{#scopes}}<code class="scope">{{.}}</code> {{/scopes}}</p>
+      <dl class="facts">
+        <div><dt>Approved by</dt><dd>{{approvedBy}}</dd></div>
+        <div><dt>Approved</dt><dd>{{createdAt}}</dd></div>
+        <div><dt>Last used</dt><dd>{{lastUsed}}</dd></div>
+        <div><dt>Client ID</dt><dd><code>{{clientID}}</code></dd></div>
+      </dl>
     </section>
-    {{/hasGrants}}
+    {{/grants}}
     <h2 class="section">Audit log</h2>
     <section class="card">
       {{^events}}<p class="muted">Nothing recorded yet.</p>{{/events}}
       {{#hasEvents}}
-      <div class="table-wrap">
-      <table>
-        <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">App</th><th scope="col">By</th><th scope="col">Details</th></tr></thead>
-        <tbody>
-        {{#events}}<tr><td class="nowrap">{{at}}</td><td><code>{{kind}}</code></td><td>{{client}}</td><td>{{actor}}</td><td class="muted">{{details}}</td></tr>{{/events}}
-        </tbody>
-      </table>
-      </div>
+      <ul class="events">
+        {{#events}}<li><span class="when">{{at}}</span> <code>{{kind}}</code> <strong>{{client}}</strong> <span class="muted">by {{actor}}</span>{{#details}}<br><span class="muted small">{{details}}</span>{{/details}}</li>{{/events}}
+      </ul>
       {{/hasEvents}}
     </section>
     """
@@ -207,7 +195,15 @@ extension Templates {
     .secret-once { border-color: #f1d08a; background: var(--warn-bg); }
     code.secret { display: block; padding: .6rem; background: #fff; border: 1px dashed #d9b25c; border-radius: 6px; overflow-wrap: anywhere; user-select: all; }
     code.scope { font-size: .75rem; background: #f2f4fa; border-radius: 4px; padding: 0 .25rem; white-space: nowrap; }
-    tr.revoked td { color: var(--muted); }
+    .grant.revoked { opacity: .7; }
+    .chips { margin: .25rem 0 .75rem; line-height: 1.9; }
+    dl.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: .5rem 1.5rem; margin: 0; }
+    dl.facts dt { font-size: .75rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+    dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+    ul.events { list-style: none; padding: 0; margin: 0; }
+    ul.events li { border-top: 1px solid var(--line); padding: .55rem 0; overflow-wrap: anywhere; }
+    ul.events li:first-child { border-top: 0; }
+    .when { color: var(--muted); font-size: .85rem; margin-right: .35rem; }
     td.nowrap { white-space: nowrap; }
     .topnav { display: flex; gap: 1rem; flex-wrap: wrap; }
     .topnav a { color: var(--muted); text-decoration: none; font-size: .95rem; }
@@ -218,7 +214,9 @@ extension Templates {
       .actions button { flex: 1; }
       .app-identity { gap: .75rem; }
       .app-logo { width: 44px; height: 44px; }
-      .topnav { gap: .6rem; }
+      .topbar { flex-wrap: wrap; row-gap: .4rem; }
+      .brand { white-space: nowrap; }
+      .topnav { order: 3; width: 100%; gap: 1rem; }
     }
     """
 }

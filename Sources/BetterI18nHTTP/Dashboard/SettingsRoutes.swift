@@ -97,7 +97,6 @@ struct SettingsRoutes {
     private struct ConnectedAppsView {
         let flash: String?
         let grants: [GrantView]
-        let hasGrants: Bool
         let events: [EventView]
         let hasEvents: Bool
     }
@@ -122,7 +121,7 @@ struct SettingsRoutes {
         let kind: String
         let client: String
         let actor: String
-        let details: String
+        let details: String?
     }
 
     private func connectedApps(user: User, context: AppRequestContext, flash: String?) async throws -> Response {
@@ -146,19 +145,36 @@ struct SettingsRoutes {
                 lastUsed: grant.lastUsedAt.map(Self.display) ?? "Never", revoked: grant.isRevoked, csrf: csrf
             )
         }
-        var events: [EventView] = []
+        var audit: [AuditEvent] = []
         for membership in try await storage.memberships(of: user.id) where membership.role.canAdminister {
-            for event in try await storage.auditEvents(organization: membership.organization.id, limit: 50) {
-                events.append(EventView(
-                    at: Self.display(event.createdAt), kind: event.kind.rawValue,
-                    client: event.clientID.map { clientNames[$0] ?? $0.rawValue } ?? "",
-                    actor: event.actor, details: event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-                ))
-            }
+            audit += try await storage.auditEvents(organization: membership.organization.id, limit: 50)
         }
-        events.sort { $0.at > $1.at }
-        let view = ConnectedAppsView(flash: flash, grants: grants, hasGrants: !grants.isEmpty, events: events, hasEvents: !events.isEmpty)
+        audit.sort { $0.createdAt > $1.createdAt }
+        var actors: [String: String] = [:]
+        var events: [EventView] = []
+        for event in audit.prefix(100) {
+            events.append(EventView(
+                at: Self.display(event.createdAt), kind: event.kind.rawValue,
+                client: event.clientID.map { clientNames[$0] ?? $0.rawValue } ?? "",
+                actor: try await actorName(event.actor, cache: &actors),
+                details: event.details.isEmpty ? nil : event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " · ")
+            ))
+        }
+        let view = ConnectedAppsView(flash: flash, grants: grants, events: events, hasEvents: !events.isEmpty)
         return HTMLResponse.make(PageRenderer.shared.render("connected-apps", title: "Connected apps", context: view, user: context.signedInUser))
+    }
+
+    /// A person's email for `usr_` actors; clients and the operator as recorded.
+    private func actorName(_ actor: String, cache: inout [String: String]) async throws -> String {
+        if let known = cache[actor] { return known }
+        var name = actor == "operator" ? "an operator" : actor
+        if let id = UserID(actor), let user = try await dependencies.storage.user(id: id) {
+            name = user.email.value
+        } else if let id = ClientID(actor) {
+            name = "the app (\(id.rawValue))"
+        }
+        cache[actor] = name
+        return name
     }
 
     // MARK: Developer apps

@@ -13,7 +13,7 @@ enum Templates {
     </head>
     <body>
     <header class="topbar">
-      <a class="brand" href="/"><span class="logo" aria-hidden="true">文A</span> Better i18n</a>
+      <a class="brand" href="/"><span class="logo" aria-hidden="true">bi</span> Better i18n</a>
       {{#user}}
       <nav class="topnav" aria-label="Settings">
         <a href="/settings/connected-apps">Connected apps</a>
@@ -108,7 +108,7 @@ enum Templates {
       padding: .75rem 1.5rem; background: var(--card); border-bottom: 1px solid var(--line); }
     .brand { font-weight: 700; font-size: 1.1rem; color: var(--text); text-decoration: none; display: flex; align-items: center; gap: .5rem; }
     .logo { display: inline-grid; place-items: center; width: 2rem; height: 2rem; border-radius: 8px;
-      background: var(--accent); color: #fff; font-size: .8rem; letter-spacing: -.02em; }
+      background: var(--accent); color: #fff; font-size: .95rem; font-weight: 800; letter-spacing: -.02em; }
     .account { display: flex; align-items: center; gap: .75rem; color: var(--muted); min-width: 0; }
     .who { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 40vw; }
     main { width: 100%; max-width: 960px; margin: 0 auto; padding: 2rem 1.25rem; flex: 1; }
