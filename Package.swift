@@ -7,6 +7,7 @@ import PackageDescription
 /// - `BetterI18nCore`: domain values, identifiers, secrets and the clock. No I/O, no HTTP.
 /// - `BetterI18nStorage`: the storage protocols and their SQL implementation on SQLite and PostgreSQL.
 /// - `BetterI18nAccounts`: sign-in, sessions, throttling and admin operations, on top of storage.
+/// - `BetterI18nProjects`: keys and translations as partners write them (bulk rules, ICU checks).
 /// - `BetterI18nOAuth`: the authorization server engine (RFC 6749, 7636, 7009, 7662, 7591, 8707).
 /// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
 /// - `better-i18n`: the command-line executable.
@@ -61,6 +62,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "BetterI18nProjects",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+            ]
+        ),
+        .target(
             name: "BetterI18nOAuth",
             dependencies: [
                 "BetterI18nCore",
@@ -76,6 +84,7 @@ let package = Package(
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
                 "BetterI18nOAuth",
+                "BetterI18nProjects",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +113,7 @@ let package = Package(
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
                 "BetterI18nOAuth",
+                "BetterI18nProjects",
                 "BetterI18nHTTP",
                 "BetterI18nCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

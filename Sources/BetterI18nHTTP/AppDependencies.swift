@@ -52,6 +52,7 @@ public struct OAuthServices: Sendable {
     public let registration: DynamicRegistration
     public let grants: GrantService
     public let clients: ClientRegistry
+    public let installations: InstallationTokens
 
     init(configuration: ServerConfiguration, storage: any Storage, clock: any WallClock, random: any RandomSource, logger: Logger) {
         let settings = OAuthSettings(configuration)
@@ -68,5 +69,6 @@ public struct OAuthServices: Sendable {
         registration = DynamicRegistration(storage: storage, settings: settings, clock: clock, random: random)
         grants = GrantService(storage: storage, clock: clock)
         clients = ClientRegistry(storage: storage, clock: clock, random: random, cache: cache)
+        installations = InstallationTokens(storage: storage, settings: settings, clock: clock, random: random)
     }
 }

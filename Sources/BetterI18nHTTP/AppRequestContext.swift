@@ -1,4 +1,5 @@
 import BetterI18nCore
+import BetterI18nOAuth
 import Hummingbird
 import NIOCore
 
@@ -12,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var user: User?
     /// The cookie secret of that session; CSRF tokens of signed-in forms derive from it.
     public var sessionSecret: String?
+    /// Set by ``PartnerAuthMiddleware`` on partner resource routes: the installation token.
+    public var partner: AuthenticatedToken?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

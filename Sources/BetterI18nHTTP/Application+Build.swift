@@ -19,6 +19,7 @@ public enum BetterI18nServer {
         OAuthRoutes(dependencies: dependencies).register(on: router)
         SettingsRoutes(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
+        ResourceRoutes(dependencies: dependencies).register(on: router)
         return router
     }
 

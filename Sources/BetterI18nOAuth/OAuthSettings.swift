@@ -9,6 +9,7 @@ public struct OAuthSettings: Sendable {
     public var accessTokenTTL: TimeInterval
     public var refreshTokenTTL: TimeInterval
     public var refreshReuseGrace: TimeInterval
+    public var installationTokenTTL: TimeInterval
     public var pendingRequestTTL: TimeInterval = 600
     public var registration: ServerConfiguration.RegistrationPolicy
     public var registrationTokenTTL: TimeInterval = 86_400
@@ -20,6 +21,7 @@ public struct OAuthSettings: Sendable {
         accessTokenTTL = configuration.accessTokenTTL
         refreshTokenTTL = configuration.refreshTokenTTL
         refreshReuseGrace = configuration.refreshReuseGrace
+        installationTokenTTL = configuration.installationTokenTTL
         registration = configuration.registration
     }
 

@@ -35,6 +35,10 @@ public protocol ProjectStore: Sendable {
     func project(organization: OrganizationID, slug: Slug) async throws -> Project?
     func projects(in organization: OrganizationID) async throws -> [Project]
     func languages(of project: ProjectID) async throws -> [ProjectLanguage]
+    /// Adds a language; throws ``StorageError/conflict(_:)`` when the project has it already.
+    func addLanguage(_ language: ProjectLanguage) async throws
+    /// Live keys of the project.
+    func keyCount(in project: ProjectID) async throws -> Int
     func namespaces(of project: ProjectID) async throws -> [NamespaceName]
 }
 
@@ -50,6 +54,13 @@ public protocol TranslationStore: Sendable {
     func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws
     /// Inserts or replaces values, all or nothing.
     func saveTranslations(_ translations: [Translation]) async throws
+    /// In one transaction: creates `created` keys, updates the description of `updated` keys,
+    /// and saves `translations`. Throws ``StorageError/conflict(_:)`` (nothing written) when a
+    /// created key's name is taken.
+    func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation]) async throws
+    /// Renames, moves or re-describes a live key; ``StorageError/conflict(_:)`` when the new
+    /// name is taken in the namespace.
+    func updateKey(_ key: TranslationKey) async throws
     /// Every value of the project's live keys.
     func translations(in project: ProjectID) async throws -> [Translation]
 }

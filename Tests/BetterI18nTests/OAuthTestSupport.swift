@@ -120,12 +120,12 @@ struct OAuthDriver {
     /// Sign-in (once), consent and approval; returns the code from the redirect.
     func authorize(
         clientID: String? = nil, redirectURI: String = OAuthWorld.redirect, pkce: PKCEPair, scope: String? = nil,
-        projectAccess: String = "all", projectIDs: [String] = [], extra: [(String, String)] = []
+        projectAccess: String = "all", projectIDs: [String] = [], extra: [(String, String)] = [], approving: [String]? = nil
     ) async throws -> String {
         if jar["bi_session"] == nil { try await signIn() }
         let page = try await consentPage(clientID: clientID, redirectURI: redirectURI, pkce: pkce, scope: scope, extra: extra)
         #expect(page.status == .ok)
-        let response = try await submitConsent(page, projectAccess: projectAccess, projectIDs: projectIDs)
+        let response = try await submitConsent(page, projectAccess: projectAccess, projectIDs: projectIDs, scopes: approving)
         #expect(response.status == .seeOther)
         let location = try #require(response.headers[.location])
         return try #require(Redirect(location)["code"])
@@ -151,10 +151,12 @@ struct OAuthDriver {
         try await post([("grant_type", "refresh_token"), ("refresh_token", token)] + extra, basic: (world.web.id.rawValue, world.webSecret))
     }
 
-    /// Full flow for the web client; returns the token response body.
+    /// Full flow for the web client; returns the token response body. The user approves every
+    /// requested scope, default-off ones included (they are opted into explicitly).
     func tokens(scope: String? = nil, projectAccess: String = "all", projectIDs: [String] = []) async throws -> TokenBody {
         let pkce = PKCEPair()
-        let code = try await authorize(pkce: pkce, scope: scope, projectAccess: projectAccess, projectIDs: projectIDs)
+        let code = try await authorize(pkce: pkce, scope: scope, projectAccess: projectAccess, projectIDs: projectIDs,
+                                       approving: scope.map { $0.split(separator: " ").map(String.init) })
         let response = try await exchange(code, pkce: pkce)
         #expect(response.status == .ok)
         return try response.json(TokenBody.self)

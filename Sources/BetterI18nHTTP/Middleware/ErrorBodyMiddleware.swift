@@ -1,3 +1,4 @@
+import BetterI18nCore
 import Foundation
 import Hummingbird
 import Logging
@@ -13,6 +14,9 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response()
+        } catch let error as ValidationError {
+            // Bad input that reached a route without its own mapping is the client's error.
+            return APIError.invalidRequest("\(error.field): \(error.message)").response()
         } catch let error as HTTPError {
             return APIError(httpError: error).response()
         } catch let error as any HTTPResponseError {

@@ -3,8 +3,8 @@ import BetterI18nOAuth
 import Foundation
 import Hummingbird
 
-/// The partner API (SPEC §6) on the API origin. So far: `GET /api/oauth-client/me` and the
-/// RFC 9728 protected-resource metadata.
+/// The partner API (SPEC §6) on the API origin. So far: installations (mint and uninstall),
+/// `GET /api/oauth-client/me` and the RFC 9728 protected-resource metadata.
 struct PartnerRoutes {
     let dependencies: AppDependencies
 
@@ -18,6 +18,71 @@ struct PartnerRoutes {
         router.get("/.well-known/oauth-protected-resource") { _, _ in protectedResource(apiURL) }
         router.get("/.well-known/oauth-protected-resource/mcp") { _, _ in protectedResource(apiURL + "/mcp") }
         router.get("/api/oauth-client/me") { request, _ in try await me(request) }
+        router.post("/api/oauth-client/installations/:grantID/tokens") { request, context in
+            try await mint(request, grantID: context.parameters.get("grantID") ?? "")
+        }
+        router.delete("/api/oauth-client/installations/:grantID") { request, context in
+            try await uninstall(request, grantID: context.parameters.get("grantID") ?? "")
+        }
+    }
+
+    // MARK: Installations (SPEC §6.1)
+
+    private struct MintRequest: Decodable {
+        let scopes: [String]?
+        let project_ids: [String]?
+    }
+
+    private struct MintResponse: Encodable {
+        let installation_token: String
+        let token_type = "Bearer"
+        let expires_at: String
+        let expires_in: Int
+        let grant_id: String
+        let organization_id: String
+        let project_ids: [String]
+        let scopes: [String]
+    }
+
+    /// Only an OAuth access token may mint; an installation token gets `401 invalid_token`.
+    private func mint(_ request: Request, grantID: String) async throws -> Response {
+        let access = try await authenticate(request, accepting: [.access])
+        let body = try await PartnerJSON.decode(MintRequest.self, from: request, optional: true)
+        do {
+            let minted = try await dependencies.oauth.installations.mint(
+                with: access, grantID: grantID, requestedScopes: body?.scopes, requestedProjects: body?.project_ids
+            )
+            let record = minted.record
+            return JSONResponse.make(MintResponse(
+                installation_token: minted.token.value, expires_at: record.expiresAt.iso8601,
+                expires_in: Int(record.expiresAt.timeIntervalSince(record.createdAt)), grant_id: record.grantID.rawValue,
+                organization_id: minted.organizationID.rawValue, project_ids: record.projectIDs.map(\.rawValue),
+                scopes: record.scopes.sorted.map(\.rawValue)
+            ), status: .created, headers: [.cacheControl: "no-store"])
+        } catch let failure as InstallationTokens.Failure {
+            switch failure {
+            case .grantNotFound:
+                throw APIError(status: .notFound, code: "grant_not_found", description: "This token has no grant with that id.")
+            case .invalidScope(let why):
+                throw APIError(status: .badRequest, code: "invalid_scope", description: "A requested scope is outside the grant: \(why).")
+            case .invalidProject(let why):
+                throw APIError(status: .badRequest, code: "invalid_project", description: "A requested project is outside the grant: \(why).")
+            case .rateLimited(let retryAfter):
+                throw APIError(status: .tooManyRequests, code: "rate_limited",
+                               description: "Too many installation tokens minted for this grant; retry in \(retryAfter) s.",
+                               headers: [.retryAfter: String(retryAfter)])
+            }
+        }
+    }
+
+    /// The partner uninstalls: the same cascade as a user's revoke from Connected apps.
+    private func uninstall(_ request: Request, grantID: String) async throws -> Response {
+        let access = try await authenticate(request, accepting: [.access])
+        guard let id = GrantID(grantID), id == access.grant.id else {
+            throw APIError(status: .notFound, code: "grant_not_found", description: "This token has no grant with that id.")
+        }
+        _ = try await dependencies.oauth.grants.revoke(id, actor: access.grant.clientID.rawValue)
+        return Response(status: .noContent)
     }
 
     private struct ProtectedResourceMetadata: Encodable {

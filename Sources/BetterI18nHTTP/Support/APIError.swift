@@ -8,6 +8,33 @@ public struct APIError: Error, Sendable, Equatable {
     public let code: String
     public let description: String
     public var headers: HTTPFields = [:]
+    /// The scope a `missing_scope` error names (SPEC §6.3).
+    public var required: String?
+    /// Per-item errors of `validation_failed` (SPEC §6.2).
+    public var errors: [ItemError]?
+
+    /// One refused item of a request: its index, a code and a message (and, for message-format
+    /// errors, the character offset).
+    public struct ItemError: Encodable, Sendable, Equatable {
+        public let index: Int
+        public let error: String
+        public let message: String
+        public var offset: Int?
+
+        public init(index: Int, error: String, message: String, offset: Int? = nil) {
+            self.index = index
+            self.error = error
+            self.message = message
+            self.offset = offset
+        }
+    }
+
+    public static func validationFailed(_ errors: [ItemError]) -> APIError {
+        var error = APIError(status: .unprocessableContent, code: "validation_failed",
+                             description: "\(errors.count) item(s) are invalid; nothing was written.")
+        error.errors = errors
+        return error
+    }
 
     public init(status: HTTPResponse.Status, code: String, description: String, headers: HTTPFields = [:]) {
         self.status = status
@@ -44,10 +71,14 @@ public struct APIError: Error, Sendable, Equatable {
     private struct Body: Encodable {
         let error: String
         let error_description: String
+        let required: String?
+        let errors: [ItemError]?
     }
 
     func response() -> Response {
-        let json = (try? JSONEncoder().encode(Body(error: code, error_description: description))) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(Body(error: code, error_description: description, required: required, errors: errors))) ?? Data()
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))

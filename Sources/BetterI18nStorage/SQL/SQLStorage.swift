@@ -213,6 +213,28 @@ extension SQLStorage {
         }
     }
 
+    public func addLanguage(_ language: ProjectLanguage) async throws {
+        try await driver.writing { database in
+            try await database.raw("""
+                INSERT INTO project_languages (project_id, code, status, is_source, created_at)
+                VALUES (\(bind: language.projectID.rawValue), \(bind: language.code.value), \(bind: language.status.rawValue),
+                        \(bind: language.isSource ? 1 : 0), \(bind: language.createdAt.millisecondsSince1970))
+                """).run()
+            try await database.raw("""
+                UPDATE projects SET updated_at = \(bind: language.createdAt.millisecondsSince1970)
+                WHERE id = \(bind: language.projectID.rawValue)
+                """).run()
+        }
+    }
+
+    public func keyCount(in project: ProjectID) async throws -> Int {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT COUNT(*) AS n FROM translation_keys WHERE project_id = \(bind: project.rawValue) AND deleted_at IS NULL
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     public func namespaces(of project: ProjectID) async throws -> [NamespaceName] {
         try await driver.reading { database in
             try await database.raw("""
@@ -228,18 +250,51 @@ extension SQLStorage {
     public func createKeys(_ keys: [TranslationKey], translations: [Translation]) async throws {
         try await driver.writing { database in
             for key in keys {
-                try await Self.ensureNamespace(key.namespace, in: key.projectID, at: key.createdAt, on: database)
+                try await Self.insertKey(key, on: database)
+            }
+            for translation in translations {
+                try await Self.upsertTranslation(translation, on: database)
+            }
+        }
+    }
+
+    public func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation]) async throws {
+        try await driver.writing { database in
+            for key in created {
+                try await Self.insertKey(key, on: database)
+            }
+            for key in updated {
                 try await database.raw("""
-                    INSERT INTO translation_keys (id, project_id, namespace, name, description, created_at, updated_at)
-                    VALUES (\(bind: key.id.rawValue), \(bind: key.projectID.rawValue), \(bind: key.namespace.value),
-                            \(bind: key.name.value), \(bind: key.description),
-                            \(bind: key.createdAt.millisecondsSince1970), \(bind: key.updatedAt.millisecondsSince1970))
+                    UPDATE translation_keys SET description = \(bind: key.description),
+                        updated_at = \(bind: key.updatedAt.millisecondsSince1970)
+                    WHERE id = \(bind: key.id.rawValue) AND deleted_at IS NULL
                     """).run()
             }
             for translation in translations {
                 try await Self.upsertTranslation(translation, on: database)
             }
         }
+    }
+
+    public func updateKey(_ key: TranslationKey) async throws {
+        try await driver.writing { database in
+            try await Self.ensureNamespace(key.namespace, in: key.projectID, at: key.updatedAt, on: database)
+            try await database.raw("""
+                UPDATE translation_keys SET name = \(bind: key.name.value), namespace = \(bind: key.namespace.value),
+                    description = \(bind: key.description), updated_at = \(bind: key.updatedAt.millisecondsSince1970)
+                WHERE id = \(bind: key.id.rawValue) AND deleted_at IS NULL
+                """).run()
+        }
+    }
+
+    private static func insertKey(_ key: TranslationKey, on database: any SQLDatabase) async throws {
+        try await ensureNamespace(key.namespace, in: key.projectID, at: key.createdAt, on: database)
+        try await database.raw("""
+            INSERT INTO translation_keys (id, project_id, namespace, name, description, created_at, updated_at)
+            VALUES (\(bind: key.id.rawValue), \(bind: key.projectID.rawValue), \(bind: key.namespace.value),
+                    \(bind: key.name.value), \(bind: key.description),
+                    \(bind: key.createdAt.millisecondsSince1970), \(bind: key.updatedAt.millisecondsSince1970))
+            """).run()
     }
 
     public func keys(in project: ProjectID, includingDeleted: Bool) async throws -> [TranslationKey] {
@@ -279,7 +334,7 @@ extension SQLStorage {
         }
     }
 
-    private static func upsertTranslation(_ translation: Translation, on database: any SQLDatabase) async throws {
+    static func upsertTranslation(_ translation: Translation, on database: any SQLDatabase) async throws {
         // INSERT … ON CONFLICT DO UPDATE is spelled the same in SQLite (≥ 3.24) and PostgreSQL.
         try await database.raw("""
             INSERT INTO translations (key_id, language, value, updated_by, updated_at)

@@ -1,0 +1,248 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+
+/// One refused item of a bulk request (SPEC §6.2): its index, a code, a message and, for
+/// message-format errors, the character offset.
+public struct ItemProblem: Error, Equatable, Sendable {
+    public let index: Int
+    public let code: String
+    public let message: String
+    public let offset: Int?
+
+    public init(index: Int, code: String, message: String, offset: Int? = nil) {
+        self.index = index
+        self.code = code
+        self.message = message
+        self.offset = offset
+    }
+}
+
+/// Why a key or translation request was refused as a whole.
+public enum KeyFailure: Error, Equatable, Sendable {
+    /// One or more items are invalid; nothing was written (`422 validation_failed`).
+    case invalidItems([ItemProblem])
+    /// `on_conflict: fail` met an existing key, or a rename collided (`409 conflict`).
+    case conflict(String)
+    /// The key does not exist in the project (`404 not_found`).
+    case notFound
+}
+
+/// Keys and translations as the partner API writes them: bulk, validated item by item, all or
+/// nothing (SPEC §6.2). Knows nothing of HTTP.
+public struct KeyService: Sendable {
+    public static let maximumItems = 1000
+
+    public enum ConflictPolicy: String, Sendable, Decodable {
+        case skip, update, fail
+    }
+
+    /// One key of `POST …/keys`.
+    public struct NewKey: Decodable, Sendable {
+        public let name: String
+        public let namespace: String?
+        public let description: String?
+        public let translations: [String: String]?
+    }
+
+    public struct KeyResult: Sendable {
+        public var created: [TranslationKey] = []
+        public var updated: [TranslationKey] = []
+        public var skipped: [TranslationKey] = []
+    }
+
+    /// One value of `PUT …/translations`: a key by id, or by name and namespace.
+    public struct NewValue: Decodable, Sendable {
+        public let key_id: String?
+        public let key: String?
+        public let namespace: String?
+        public let language: String
+        public let value: String
+    }
+
+    let storage: any Storage
+    let clock: any WallClock
+    let random: any RandomSource
+
+    public init(storage: any Storage, clock: any WallClock, random: any RandomSource = SystemRandomSource()) {
+        self.storage = storage
+        self.clock = clock
+        self.random = random
+    }
+
+    /// Creates keys with optional first translations; existing keys are skipped, updated
+    /// (description and given translations) or refused, as `policy` says.
+    public func createKeys(_ items: [NewKey], in project: Project, policy: ConflictPolicy, author: String) async throws -> KeyResult {
+        try Self.checkCount(items.count)
+        let languages = Set(try await storage.languages(of: project.id).map(\.code))
+        let existing = try await storage.keys(in: project.id, includingDeleted: false)
+        let byName = Dictionary(existing.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
+        let now = clock.now()
+        var problems: [ItemProblem] = []
+        var seen: Set<String> = []
+        var result = KeyResult()
+        var translations: [Translation] = []
+        for (index, item) in items.enumerated() {
+            do {
+                let name = try KeyName(item.name)
+                let namespace = try item.namespace.map(NamespaceName.init) ?? .default
+                if let description = item.description, description.count > 2000 {
+                    throw ValidationError(field: "description", message: "at most 2000 characters")
+                }
+                let identity = "\(namespace.value)\u{0}\(name.value)"
+                guard seen.insert(identity).inserted else {
+                    problems.append(ItemProblem(index: index, code: "duplicate_key", message: "'\(name)' appears twice in this request"))
+                    continue
+                }
+                var key: TranslationKey
+                if var current = byName[identity] {
+                    switch policy {
+                    case .fail:
+                        throw KeyFailure.conflict("the key '\(name)' already exists in namespace '\(namespace)'")
+                    case .skip:
+                        result.skipped.append(current)
+                        continue
+                    case .update:
+                        if let description = item.description { current.description = description }
+                        current.updatedAt = now
+                        result.updated.append(current)
+                        key = current
+                    }
+                } else {
+                    key = TranslationKey(
+                        id: .generate(using: random), projectID: project.id, namespace: namespace, name: name,
+                        description: item.description, createdAt: now, updatedAt: now
+                    )
+                    result.created.append(key)
+                }
+                for (rawLanguage, value) in (item.translations ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    let language = try Self.language(rawLanguage, in: languages)
+                    try Self.checkMessage(value, index: index)
+                    translations.append(Translation(keyID: key.id, language: language, value: value, updatedBy: author, updatedAt: now))
+                }
+            } catch let error as ValidationError {
+                problems.append(ItemProblem(index: index, code: "invalid_\(error.field)", message: error.message))
+            } catch let problem as ItemProblem {
+                problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
+        do {
+            try await storage.applyKeys(created: result.created, updated: result.updated, translations: translations)
+        } catch let error as StorageError where error.isConflict {
+            throw KeyFailure.conflict("a key was created by someone else meanwhile; retry")
+        }
+        return result
+    }
+
+    /// Renames, moves or re-describes one key.
+    public func updateKey(
+        _ rawID: String, in project: Project, name: String?, namespace: String?, description: String??
+    ) async throws -> TranslationKey {
+        guard let id = KeyID(rawID),
+              var key = try await storage.keys(in: project.id, includingDeleted: false).first(where: { $0.id == id })
+        else { throw KeyFailure.notFound }
+        do {
+            if let name { key.name = try KeyName(name) }
+            if let namespace { key.namespace = try NamespaceName(namespace) }
+        } catch let error as ValidationError {
+            throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "invalid_\(error.field)", message: error.message)])
+        }
+        if let description { key.description = description }
+        key.updatedAt = clock.now()
+        do {
+            try await storage.updateKey(key)
+        } catch let error as StorageError where error.isConflict {
+            throw KeyFailure.conflict("the key '\(key.name)' already exists in namespace '\(key.namespace)'")
+        }
+        return key
+    }
+
+    /// Soft-deletes keys; an unknown id is an item error and nothing is deleted.
+    public func deleteKeys(_ rawIDs: [String], in project: Project) async throws -> Int {
+        try Self.checkCount(rawIDs.count)
+        let live = Set(try await storage.keys(in: project.id, includingDeleted: false).map(\.id))
+        var ids: [KeyID] = []
+        var problems: [ItemProblem] = []
+        for (index, raw) in rawIDs.enumerated() {
+            if let id = KeyID(raw), live.contains(id) {
+                ids.append(id)
+            } else {
+                problems.append(ItemProblem(index: index, code: "unknown_key", message: "'\(raw.prefix(40))' is not a key of this project"))
+            }
+        }
+        guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
+        do {
+            try await storage.deleteKeys(ids, in: project.id, at: clock.now())
+        } catch let error as StorageError where error.isNotFound {
+            throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "unknown_key", message: "a key was deleted meanwhile; retry")])
+        }
+        return Set(ids).count
+    }
+
+    /// Sets translation values (drafts until published), all or nothing.
+    public func setTranslations(_ items: [NewValue], in project: Project, author: String) async throws -> Int {
+        try Self.checkCount(items.count)
+        let languages = Set(try await storage.languages(of: project.id).map(\.code))
+        let keys = try await storage.keys(in: project.id, includingDeleted: false)
+        let byID = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byName = Dictionary(keys.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
+        let now = clock.now()
+        var problems: [ItemProblem] = []
+        var values: [Translation] = []
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() {
+            do {
+                let key: TranslationKey?
+                if let raw = item.key_id {
+                    key = KeyID(raw).flatMap { byID[$0] }
+                } else if let name = item.key {
+                    key = byName["\(item.namespace ?? NamespaceName.default.value)\u{0}\(name)"]
+                } else {
+                    throw ItemProblem(index: index, code: "invalid_key", message: "give key_id, or key and namespace")
+                }
+                guard let key else { throw ItemProblem(index: index, code: "unknown_key", message: "no such key in this project") }
+                let language = try Self.language(item.language, in: languages)
+                guard seen.insert("\(key.id.rawValue)\u{0}\(language.value)").inserted else {
+                    throw ItemProblem(index: index, code: "duplicate_translation", message: "this key and language appear twice")
+                }
+                try Self.checkMessage(item.value, index: index)
+                values.append(Translation(keyID: key.id, language: language, value: item.value, updatedBy: author, updatedAt: now))
+            } catch let problem as ItemProblem {
+                problems.append(problem)
+            } catch let error as ValidationError {
+                problems.append(ItemProblem(index: index, code: "invalid_\(error.field)", message: error.message))
+            }
+        }
+        guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
+        try await storage.saveTranslations(values)
+        return values.count
+    }
+
+    static func checkCount(_ count: Int) throws {
+        guard count <= maximumItems else {
+            throw KeyFailure.invalidItems([ItemProblem(
+                index: maximumItems, code: "too_many_items", message: "at most \(maximumItems) items per request, got \(count)"
+            )])
+        }
+    }
+
+    static func language(_ raw: String, in languages: Set<LanguageCode>) throws -> LanguageCode {
+        let code = try LanguageCode(raw)
+        guard languages.contains(code) else {
+            throw ValidationError(field: "language", message: "the project has no language '\(code)'")
+        }
+        return code
+    }
+
+    static func checkMessage(_ value: String, index: Int) throws {
+        guard value.count <= 100_000 else {
+            throw ItemProblem(index: index, code: "value_too_long", message: "a value is at most 100,000 characters")
+        }
+        do {
+            try MessageFormat.validate(value)
+        } catch let error as MessageFormat.SyntaxError {
+            throw ItemProblem(index: index, code: "invalid_message_format", message: error.message, offset: error.offset)
+        }
+    }
+}

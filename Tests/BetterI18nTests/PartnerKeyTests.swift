@@ -1,0 +1,162 @@
+import BetterI18nCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// SPEC §6.2 keys and translations: bulk writes all or nothing, `on_conflict`, ICU checks,
+/// soft deletes, filters and scopes.
+@Suite struct PartnerKeyTests {
+    private func setUp(_ client: any TestClientProtocol, _ world: OAuthWorld,
+                       scope: String = "org:read projects:read keys:read keys:write translations:read translations:write")
+        async throws -> (PartnerResourceTests.Partner, String, String) {
+        let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: scope)
+        let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+        return (partner, try await partner.installation(), "/api/oauth-client/v1/projects/\(world.projects[0].id.rawValue)")
+    }
+
+    private func object(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    @Test func keysAreCreatedWithTranslationsAndListed() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            let created = try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [
+                ["name": "greeting", "translations": ["en": "Hello {name}", "de": "Hallo {name}"]],
+                ["name": "pay", "namespace": "checkout", "description": "Pay button"],
+            ]])
+            #expect(created.status == .created)
+            let body = try object(created)
+            #expect((body["created"] as? [[String: Any]])?.count == 2)
+            let keys = try object(try await partner.call(base + "/keys", token: token))["keys"] as? [[String: Any]]
+            #expect(keys?.map { $0["name"] as? String } == ["pay", "greeting"], "ordered by namespace, then name")
+            let missing = try object(try await partner.call(base + "/keys?missing_language=de", token: token))["keys"] as? [[String: Any]]
+            #expect(missing?.map { $0["name"] as? String } == ["pay"])
+            let searched = try object(try await partner.call(base + "/keys?search=GREET", token: token))["keys"] as? [[String: Any]]
+            #expect(searched?.map { $0["name"] as? String } == ["greeting"])
+            let german = try object(try await partner.call(base + "/translations?languages=de", token: token))["translations"] as? [[String: Any]]
+            #expect(german?.count == 1)
+            #expect(german?.first?["value"] as? String == "Hallo {name}")
+            #expect(german?.first?["key"] as? String == "greeting")
+        }
+    }
+
+    @Test func oneBadItemWritesNothingAndNamesTheItem() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            let response = try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [
+                ["name": "fine"],
+                ["name": "broken", "translations": ["de": "{count, plural, one {x}}"]],
+                ["name": "unknown-language", "translations": ["ja": "こんにちは"]],
+                ["name": "fine"],
+                ["name": "reserved", "namespace": "translations"],
+            ]])
+            #expect(response.status == .unprocessableContent)
+            let errors = try #require(try object(response)["errors"] as? [[String: Any]])
+            #expect(errors.map { $0["index"] as? Int } == [1, 2, 3, 4])
+            #expect(errors[0]["error"] as? String == "invalid_message_format")
+            #expect(errors[0]["offset"] as? Int == 0)
+            #expect(errors[1]["error"] as? String == "invalid_language")
+            #expect(errors[2]["error"] as? String == "duplicate_key")
+            #expect(errors[3]["error"] as? String == "invalid_namespace")
+            #expect(try await world.storage.keys(in: world.projects[0].id, includingDeleted: true).isEmpty)
+        }
+    }
+
+    @Test func moreThanAThousandItemsAre422() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            let items = (0...1000).map { ["name": "k\($0)"] }
+            let response = try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": items])
+            #expect(response.status == .unprocessableContent)
+            let thousand = try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": Array(items.prefix(1000))])
+            #expect(thousand.status == .created)
+        }
+    }
+
+    @Test func onConflictSkipsUpdatesOrFails() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            _ = try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [["name": "title", "description": "old"]]])
+            let skipped = try object(try await partner.call(base + "/keys", method: .post, token: token,
+                                                            json: ["keys": [["name": "title", "description": "new"]], "on_conflict": "skip"]))
+            #expect((skipped["skipped"] as? [[String: Any]])?.first?["description"] as? String == "old")
+            let updated = try object(try await partner.call(base + "/keys", method: .post, token: token, json: [
+                "keys": [["name": "title", "description": "new", "translations": ["de": "Titel"]]], "on_conflict": "update",
+            ]))
+            #expect((updated["updated"] as? [[String: Any]])?.first?["description"] as? String == "new")
+            let failed = try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [["name": "title"]], "on_conflict": "fail"])
+            #expect(failed.status == .conflict)
+            #expect(try await world.storage.keys(in: world.projects[0].id, includingDeleted: false).count == 1)
+        }
+    }
+
+    @Test func renamingDeletingAndReusingNames() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            let created = try object(try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [["name": "a"], ["name": "b"]]]))
+            let ids = (created["created"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+            let renamed = try await partner.call(base + "/keys/\(ids[0])", method: .patch, token: token, json: ["name": "a2", "namespace": "home"])
+            #expect(renamed.status == .ok)
+            #expect(try object(renamed)["namespace"] as? String == "home")
+            let clash = try await partner.call(base + "/keys/\(ids[1])", method: .patch, token: token, json: ["name": "a2", "namespace": "home"])
+            #expect(clash.status == .conflict)
+            let unknown = try await partner.call(base + "/keys", method: .delete, token: token, json: ["key_ids": [ids[1], KeyID.generate().rawValue]])
+            #expect(unknown.status == .unprocessableContent)
+            #expect(try await world.storage.keys(in: world.projects[0].id, includingDeleted: false).count == 2)
+            let deleted = try await partner.call(base + "/keys", method: .delete, token: token, json: ["key_ids": [ids[1]]])
+            #expect(try object(deleted)["deleted"] as? Int == 1)
+            #expect(try await partner.call(base + "/keys/\(ids[1])", method: .patch, token: token, json: ["name": "z"]).status == .notFound)
+            #expect(try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [["name": "b"]]]).status == .created)
+        }
+    }
+
+    @Test func translationsAreSetAllOrNothingWithOffsets() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            let created = try object(try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [["name": "hello"]]]))
+            let id = try #require((created["created"] as? [[String: Any]])?.first?["id"] as? String)
+            let bad = try await partner.call(base + "/translations", method: .put, token: token, json: ["translations": [
+                ["key_id": id, "language": "de", "value": "Hallo"],
+                ["key": "hello", "namespace": "default", "language": "en", "value": "Hello {name"],
+            ]])
+            #expect(bad.status == .unprocessableContent)
+            let errors = try #require(try object(bad)["errors"] as? [[String: Any]])
+            #expect(errors.first?["index"] as? Int == 1)
+            #expect(errors.first?["offset"] as? Int == 6)
+            #expect(try await world.storage.translations(in: world.projects[0].id).isEmpty)
+            let good = try await partner.call(base + "/translations", method: .put, token: token, json: ["translations": [
+                ["key_id": id, "language": "DE", "value": "Hallo"],
+                ["key": "hello", "language": "en", "value": "Hello"],
+            ]])
+            #expect(try object(good)["updated"] as? Int == 2)
+            let values = try await world.storage.translations(in: world.projects[0].id)
+            #expect(values.map(\.language.value).sorted() == ["de", "en"])
+            #expect(values.allSatisfy { $0.updatedBy == partner.tokens.grant_id })
+        }
+    }
+
+    @Test func writingNeedsTheWriteScopes() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, _, base) = try await setUp(client, world)
+            let readOnly = try await partner.installation(scopes: ["keys:read", "translations:read"])
+            let create = try await partner.call(base + "/keys", method: .post, token: readOnly, json: ["keys": [["name": "x"]]])
+            #expect(create.status == .forbidden)
+            #expect(try object(create)["required"] as? String == "keys:write")
+            let put = try await partner.call(base + "/translations", method: .put, token: readOnly, json: ["translations": []])
+            #expect(try object(put)["required"] as? String == "translations:write")
+            let keysOnly = try await partner.installation(scopes: ["keys:write"])
+            let withValues = try await partner.call(base + "/keys", method: .post, token: keysOnly,
+                                                    json: ["keys": [["name": "x", "translations": ["en": "X"]]]])
+            #expect(try object(withValues)["required"] as? String == "translations:write")
+        }
+    }
+}
