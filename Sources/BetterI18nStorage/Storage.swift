@@ -65,6 +65,14 @@ public protocol TranslationStore: Sendable {
     func translations(in project: ProjectID) async throws -> [Translation]
 }
 
+/// Organization glossaries.
+public protocol GlossaryStore: Sendable {
+    /// Terms of the organization ordered by term.
+    func glossary(of organization: OrganizationID) async throws -> [GlossaryTerm]
+    /// Upserts by term, all or nothing; a term keeps its `createdAt`.
+    func saveGlossaryTerms(_ terms: [GlossaryTerm]) async throws
+}
+
 /// OAuth clients.
 public protocol ClientStore: Sendable {
     func createClient(_ client: OAuthClient) async throws
@@ -83,7 +91,7 @@ public protocol SessionStore: Sendable {
 
 /// Everything Better i18n stores, behind one protocol with one contract test suite
 /// (`StorageContractTests`) run against every backend.
-public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore {
+public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore {
     /// Answers when the database answers; `/healthz` calls it.
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.

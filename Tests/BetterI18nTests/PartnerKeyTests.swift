@@ -159,4 +159,33 @@ import Testing
             #expect(try object(withValues)["required"] as? String == "translations:write")
         }
     }
+
+    @Test func glossaryTermsAreUpsertedByTermBehindTheirScopes() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "glossary:read glossary:write")
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let token = try await partner.installation()
+            let put = try await partner.call("/api/oauth-client/v1/glossary/terms", method: .put, token: token, json: ["terms": [
+                ["term": "Acme", "description": "Brand, never translated", "translations": ["de": "Acme"]],
+                ["term": "cart", "translations": ["de": "Warenkorb", "FR": "panier"]],
+            ]])
+            #expect(put.status == .ok)
+            _ = try await partner.call("/api/oauth-client/v1/glossary/terms", method: .put, token: token,
+                                       json: ["terms": [["term": "cart", "translations": ["de": "Einkaufswagen"]]]])
+            let list = try object(try await partner.call("/api/oauth-client/v1/glossary", token: token))
+            let terms = try #require(list["terms"] as? [[String: Any]])
+            #expect(terms.map { $0["term"] as? String } == ["Acme", "cart"])
+            #expect((terms[1]["translations"] as? [String: String]) == ["de": "Einkaufswagen"])
+            #expect(list["next_cursor"] is NSNull)
+            let bad = try await partner.call("/api/oauth-client/v1/glossary/terms", method: .put, token: token,
+                                             json: ["terms": [["term": "ok"], ["term": ""], ["term": "x", "translations": ["not a code": "y"]]]])
+            #expect(bad.status == .unprocessableContent)
+            #expect((try object(bad)["errors"] as? [[String: Any]])?.map { $0["index"] as? Int } == [1, 2])
+            #expect(try await world.storage.glossary(of: world.organization.id).count == 2)
+            let readOnly = try await partner.installation(scopes: ["glossary:read"])
+            let refused = try await partner.call("/api/oauth-client/v1/glossary/terms", method: .put, token: readOnly, json: ["terms": []])
+            #expect(try object(refused)["required"] as? String == "glossary:write")
+        }
+    }
 }

@@ -233,3 +233,23 @@ public struct DashboardSession: Sendable, Equatable {
         self.expiresAt = expiresAt
     }
 }
+
+/// An organization-level glossary term: how a word is (or is not) translated, per language.
+public struct GlossaryTerm: Sendable, Equatable {
+    public var organizationID: OrganizationID
+    public var term: String
+    public var description: String?
+    public var translations: [LanguageCode: String]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(organizationID: OrganizationID, term: String, description: String?, translations: [LanguageCode: String],
+                createdAt: Date, updatedAt: Date) {
+        self.organizationID = organizationID
+        self.term = term
+        self.description = description
+        self.translations = translations
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -19,6 +19,8 @@ struct KeyRoutes {
         api.delete("/v1/projects/:projectID/keys") { request, context in try await deleteKeys(request, context) }
         api.get("/v1/projects/:projectID/translations") { request, context in try await listTranslations(request, context) }
         api.put("/v1/projects/:projectID/translations") { request, context in try await setTranslations(request, context) }
+        api.get("/v1/glossary") { request, context in try await glossary(request, context) }
+        api.put("/v1/glossary/terms") { request, context in try await upsertTerms(request, context) }
     }
 
     private func project(_ context: AppRequestContext, _ scope: Scope) async throws -> (AuthenticatedToken, Project) {
@@ -185,5 +187,40 @@ struct KeyRoutes {
         guard let body = try await PartnerJSON.decode(SetTranslations.self, from: request) else { throw APIError.invalidRequest("A body is required.") }
         let count = try await mapping { try await service.setTranslations(body.translations, in: project, author: author(token)) }
         return JSONResponse.make(Updated(updated: count), status: .ok)
+    }
+
+    // MARK: Glossary
+
+    struct TermJSON: Encodable {
+        let term: String
+        let description: String?
+        let translations: [String: String]
+        let updated_at: String
+
+        init(_ term: GlossaryTerm) {
+            self.term = term.term
+            description = term.description
+            translations = Dictionary(uniqueKeysWithValues: term.translations.map { ($0.key.value, $0.value) })
+            updated_at = term.updatedAt.iso8601
+        }
+    }
+
+    private func glossary(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let token = try context.partnerToken(requiring: .glossaryRead)
+        let page = try Page(request).slice(try await storage.glossary(of: token.grant.organizationID))
+        return JSONResponse.make(ListResponse(name: "terms", items: page.items.map(TermJSON.init), nextCursor: page.nextCursor), status: .ok)
+    }
+
+    private struct UpsertTerms: Decodable {
+        let terms: [GlossaryService.NewTerm]
+    }
+
+    private func upsertTerms(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let token = try context.partnerToken(requiring: .glossaryWrite)
+        guard let body = try await PartnerJSON.decode(UpsertTerms.self, from: request) else { throw APIError.invalidRequest("A body is required.") }
+        let terms = try await mapping {
+            try await GlossaryService(storage: storage, clock: dependencies.clock).upsert(body.terms, in: token.grant.organizationID)
+        }
+        return JSONResponse.make(ListResponse(name: "terms", items: terms.map(TermJSON.init), nextCursor: nil), status: .ok)
     }
 }

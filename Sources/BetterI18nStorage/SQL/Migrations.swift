@@ -219,6 +219,19 @@ enum Migrations {
             """,
             "CREATE INDEX audit_events_by_organization ON audit_events (organization_id, created_at)",
         ]),
+        Migration(version: 3, name: "glossary", statements: [
+            """
+            CREATE TABLE glossary_terms (
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                term TEXT NOT NULL,
+                description TEXT,
+                translations TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (organization_id, term)
+            )
+            """,
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

@@ -209,3 +209,19 @@ extension Rows {
         )
     }
 }
+
+extension Rows {
+    static func glossaryTerm(_ row: any SQLRow) throws -> GlossaryTerm {
+        let raw = try decodeJSON([String: String].self, try string(row, "translations"))
+        var translations: [LanguageCode: String] = [:]
+        for (code, value) in raw { translations[try LanguageCode(code)] = value }
+        return GlossaryTerm(
+            organizationID: OrganizationID(unchecked: try string(row, "organization_id")),
+            term: try string(row, "term"),
+            description: try row.decode(column: "description", as: String?.self),
+            translations: translations,
+            createdAt: try date(row, "created_at"),
+            updatedAt: try date(row, "updated_at")
+        )
+    }
+}

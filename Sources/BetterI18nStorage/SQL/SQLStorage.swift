@@ -426,3 +426,30 @@ extension SQLStorage {
         }
     }
 }
+
+// MARK: - Glossary
+
+extension SQLStorage {
+    public func glossary(of organization: OrganizationID) async throws -> [GlossaryTerm] {
+        try await driver.reading { database in
+            try await database.raw("""
+                SELECT * FROM glossary_terms WHERE organization_id = \(bind: organization.rawValue) ORDER BY term
+                """).all().map(Rows.glossaryTerm)
+        }
+    }
+
+    public func saveGlossaryTerms(_ terms: [GlossaryTerm]) async throws {
+        try await driver.writing { database in
+            for term in terms {
+                let translations = Rows.json(Dictionary(uniqueKeysWithValues: term.translations.map { ($0.key.value, $0.value) }))
+                try await database.raw("""
+                    INSERT INTO glossary_terms (organization_id, term, description, translations, created_at, updated_at)
+                    VALUES (\(bind: term.organizationID.rawValue), \(bind: term.term), \(bind: term.description),
+                            \(bind: translations), \(bind: term.createdAt.millisecondsSince1970), \(bind: term.updatedAt.millisecondsSince1970))
+                    ON CONFLICT (organization_id, term) DO UPDATE SET
+                        description = excluded.description, translations = excluded.translations, updated_at = excluded.updated_at
+                    """).run()
+            }
+        }
+    }
+}
