@@ -14,8 +14,8 @@ struct TestServer {
     let fixture: Fixture
     let dependencies: AppDependencies
 
-    init(logger: Logger = .quiet, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
-        fixture = try await Fixture()
+    init(backend: Backend = .sqlite, logger: Logger = .quiet, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        fixture = try await Fixture(backend: backend)
         var configuration = ServerConfiguration()
         configuration.bcryptCost = 4
         configure(&configuration)
@@ -27,6 +27,15 @@ struct TestServer {
 
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         try await BetterI18nServer.buildApplication(dependencies).test(.router, body)
+    }
+
+    /// A second server instance on the same database (its own connections and in-memory
+    /// state), sharing the test's clock: what a multi-instance deployment looks like.
+    func peer(backend: Backend) async throws -> AppDependencies {
+        AppDependencies(
+            configuration: dependencies.configuration, storage: try await backend.open(), clock: fixture.clock,
+            metrics: PrometheusCollectorRegistry(), logger: .quiet
+        )
     }
 }
 

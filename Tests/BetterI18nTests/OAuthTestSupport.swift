@@ -21,8 +21,8 @@ struct OAuthWorld {
     static let redirect = "https://partner.example.com/callback"
     static let loopback = "http://127.0.0.1/callback"
 
-    init(logger: Logger = .quiet, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
-        server = try await TestServer(logger: logger, configure: configure)
+    init(backend: Backend = .sqlite, logger: Logger = .quiet, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+        server = try await TestServer(backend: backend, logger: logger, configure: configure)
         let admin = server.fixture.admin
         let (user, organization, project) = try await server.fixture.seedOrganization()
         let (second, _) = try await admin.createProject(

@@ -18,6 +18,10 @@ struct PartnerRoutes {
         router.get("/.well-known/oauth-protected-resource") { _, _ in protectedResource(apiURL) }
         router.get("/.well-known/oauth-protected-resource/mcp") { _, _ in protectedResource(apiURL + "/mcp") }
         router.get("/api/oauth-client/me") { request, _ in try await me(request) }
+        router.get("/api/oauth-client/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json", .accessControlAllowOrigin: "*"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(apiURL: apiURL))))
+        }
         router.post("/api/oauth-client/installations/:grantID/tokens") { request, context in
             try await mint(request, grantID: context.parameters.get("grantID") ?? "")
         }

@@ -1,0 +1,55 @@
+import BetterI18nCore
+import BetterI18nHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// SPEC §6.1: a grant revoked through one instance is refused by every instance within one
+/// second. Two server instances share one database (PostgreSQL in CI, SQLite always); token
+/// checks read the grant on every request, so the answer changes on the next request.
+@Suite struct MultiInstanceTests {
+    @Test(arguments: Backend.available)
+    func aGrantRevokedOnOneInstanceIsRefusedByTheOtherAtOnce(backend: Backend) async throws {
+        let world = try await OAuthWorld(backend: backend)
+        let other = OtherInstance(dependencies: backend == .sqlite
+            ? try await sqlitePeer(world, try #require(world.databasePath))
+            : try await world.server.peer(backend: backend))
+        try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            let tokens = try await driver.tokens()
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let installation = try await partner.installation()
+            #expect(try await other.me(installation) == .ok)
+            let action = "/settings/connected-apps/\(tokens.grant_id)/revoke"
+            let page = try await client.browse("/settings/connected-apps", jar: driver.jar)
+            let revoked = try await client.browse(action, method: .post, form: [("csrf_token", try #require(page.hiddenField("csrf_token")))], jar: driver.jar)
+            #expect(revoked.status == .seeOther)
+            let started = ContinuousClock.now
+            var status = try await other.me(installation)
+            while status != .gone, ContinuousClock.now - started < .seconds(1) {
+                status = try await other.me(installation)
+            }
+            #expect(status == .gone, "the other instance refuses the token of a revoked grant within a second")
+            #expect(try await other.me(tokens.access_token) == .gone)
+        }
+    }
+
+    private func sqlitePeer(_ world: OAuthWorld, _ path: String) async throws -> AppDependencies {
+        AppDependencies(
+            configuration: world.server.dependencies.configuration,
+            storage: try await StorageFactoryForTests.sqlite(path: path), clock: world.clock, logger: .quiet
+        )
+    }
+
+    /// The second instance, driven through its own router.
+    struct OtherInstance {
+        let dependencies: AppDependencies
+
+        func me(_ token: String) async throws -> HTTPResponse.Status {
+            try await BetterI18nServer.buildApplication(dependencies).test(.router) { client in
+                try await client.execute(uri: "/api/oauth-client/me", method: .get, headers: [.authorization: "Bearer \(token)"]).status
+            }
+        }
+    }
+}
