@@ -15,6 +15,8 @@ public struct AppDependencies: Sendable {
     public let logger: Logger
     public let random: any RandomSource
     public let oauth: OAuthServices
+    /// Project views for the partner API, trusted for half a second.
+    let projectCache = FreshnessCache<ProjectID, ProjectSnapshot>(lifetime: .milliseconds(500))
 
     public init(
         configuration: ServerConfiguration, storage: any Storage, clock: any WallClock = SystemWallClock(),
@@ -53,22 +55,28 @@ public struct OAuthServices: Sendable {
     public let grants: GrantService
     public let clients: ClientRegistry
     public let installations: InstallationTokens
+    /// Token states trusted for half a second; cleared by every local revocation.
+    public let tokenCache: TokenStateCache
+    public let bearer: BearerAuthenticator
 
     init(configuration: ServerConfiguration, storage: any Storage, clock: any WallClock, random: any RandomSource, logger: Logger) {
         let settings = OAuthSettings(configuration)
         let cache = ClientCache(storage: storage, clock: clock)
+        let tokenCache = TokenStateCache.standard()
+        self.tokenCache = tokenCache
+        bearer = BearerAuthenticator(storage: storage, clock: clock, cache: tokenCache)
         self.settings = settings
         validator = AuthorizationRequestValidator(clients: storage, settings: settings)
-        consent = ConsentService(storage: storage, settings: settings, clock: clock, random: random)
+        consent = ConsentService(storage: storage, settings: settings, clock: clock, random: random, tokenCache: tokenCache)
         token = TokenEndpoint(
             storage: storage, clients: cache, settings: settings, clock: clock, rateLimitPerMinute: configuration.tokenRateLimitPerMinute,
-            random: random, logger: logger
+            random: random, logger: logger, tokenCache: tokenCache
         )
-        revocation = RevocationEndpoint(storage: storage, clients: cache, clock: clock)
+        revocation = RevocationEndpoint(storage: storage, clients: cache, clock: clock, tokenCache: tokenCache)
         introspection = IntrospectionEndpoint(storage: storage, clients: cache, clock: clock)
         registration = DynamicRegistration(storage: storage, settings: settings, clock: clock, random: random)
-        grants = GrantService(storage: storage, clock: clock)
-        clients = ClientRegistry(storage: storage, clock: clock, random: random, cache: cache)
+        grants = GrantService(storage: storage, clock: clock, tokenCache: tokenCache)
+        clients = ClientRegistry(storage: storage, clock: clock, random: random, cache: cache, tokenCache: tokenCache)
         installations = InstallationTokens(storage: storage, settings: settings, clock: clock, random: random)
     }
 }

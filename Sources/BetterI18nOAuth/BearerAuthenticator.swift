@@ -27,10 +27,13 @@ public enum BearerFailure: Error, Equatable, Sendable {
 public struct BearerAuthenticator: Sendable {
     let storage: any OAuthStore
     let clock: any WallClock
+    let cache: TokenStateCache?
 
-    public init(storage: any OAuthStore, clock: any WallClock) {
+    /// - Parameter cache: token states trusted for up to half a second (see ``TokenStateCache``).
+    public init(storage: any OAuthStore, clock: any WallClock, cache: TokenStateCache? = nil) {
         self.storage = storage
         self.clock = clock
+        self.cache = cache
     }
 
     /// - Parameter accepted: the token kinds this route takes (SPEC §6.1/§6.2 layer rule).
@@ -44,8 +47,16 @@ public struct BearerAuthenticator: Sendable {
         guard accepted.contains(kind) else {
             throw BearerFailure.invalid("a \(kind.introspectionName) cannot be used here")
         }
-        guard let state = try await storage.tokenState(digest: SecretDigest(of: token)) else {
-            throw BearerFailure.invalid("unknown token")
+        let digest = SecretDigest(of: token)
+        let state: TokenState
+        if let cached = cache?.value(for: digest) {
+            state = cached
+        } else {
+            guard let stored = try await storage.tokenState(digest: digest) else {
+                throw BearerFailure.invalid("unknown token")
+            }
+            cache?.store(stored, for: digest)
+            state = stored
         }
         // A revoked grant answers 410 whatever else is true of the token (SPEC §6.1).
         if state.grant.isRevoked { throw BearerFailure.grantRevoked }
@@ -53,4 +64,16 @@ public struct BearerAuthenticator: Sendable {
         if state.isExpired(at: clock.now()) { throw BearerFailure.invalid("token expired") }
         return AuthenticatedToken(state: state, scopes: state.token.scopes.intersection(state.grant.scopes))
     }
+}
+
+/// Token states (token, family and grant) cached for half a second.
+///
+/// Every revocation — of a grant, a family or one token — must be effective on every instance
+/// within one second (SPEC §6.1). Half a second of trust keeps that bound across instances with
+/// no messaging between them; on the instance that revokes, the services that revoke call
+/// `removeAll()`, so the change is seen there on the very next request.
+public typealias TokenStateCache = FreshnessCache<SecretDigest, TokenState>
+
+extension TokenStateCache {
+    public static func standard() -> TokenStateCache { TokenStateCache(lifetime: .milliseconds(500)) }
 }

@@ -18,12 +18,15 @@ public struct ClientRegistry: Sendable {
     let random: any RandomSource
     /// Evicted when a client changes, so this instance sees the change at once.
     let cache: ClientCache?
+    let tokenCache: TokenStateCache?
 
-    public init(storage: any Storage, clock: any WallClock, random: any RandomSource = SystemRandomSource(), cache: ClientCache? = nil) {
+    public init(storage: any Storage, clock: any WallClock, random: any RandomSource = SystemRandomSource(), cache: ClientCache? = nil,
+                tokenCache: TokenStateCache? = nil) {
         self.storage = storage
         self.clock = clock
         self.random = random
         self.cache = cache
+        self.tokenCache = tokenCache
     }
 
     /// Validates everything, then stores the client. For `web` clients the secret is returned
@@ -71,6 +74,7 @@ public struct ClientRegistry: Sendable {
         let now = clock.now()
         try await storage.deleteClient(client.id, at: now)
         cache?.evict(client.id)
+        tokenCache?.removeAll()
         try await storage.recordAudit(AuditEvent(
             kind: .clientDeleted, organizationID: nil, clientID: client.id, grantID: nil, actor: user.rawValue, createdAt: now
         ))

@@ -51,12 +51,15 @@ public struct ConsentService: Sendable {
     let settings: OAuthSettings
     let clock: any WallClock
     let random: any RandomSource
+    let tokenCache: TokenStateCache?
 
-    public init(storage: any Storage, settings: OAuthSettings, clock: any WallClock, random: any RandomSource = SystemRandomSource()) {
+    public init(storage: any Storage, settings: OAuthSettings, clock: any WallClock, random: any RandomSource = SystemRandomSource(),
+                tokenCache: TokenStateCache? = nil) {
         self.storage = storage
         self.settings = settings
         self.clock = clock
         self.random = random
+        self.tokenCache = tokenCache
     }
 
     /// Stores the request server-side (ten minutes, single use) and gathers the page's choices.
@@ -129,6 +132,8 @@ public struct ConsentService: Sendable {
             newID: .generate(using: random), clientID: client.id, organizationID: organizationID, userID: user.id,
             scopes: granted, projectIDs: projectIDs, at: now
         )
+        // An updated grant changes what its live tokens may do.
+        if !created { tokenCache?.removeAll() }
         try await storage.recordAudit(AuditEvent(
             kind: created ? .grantCreated : .grantUpdated, organizationID: organizationID, clientID: client.id,
             grantID: grant.id, actor: user.id.rawValue,

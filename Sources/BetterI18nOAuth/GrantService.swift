@@ -13,10 +13,12 @@ public struct GrantService: Sendable {
 
     let storage: any Storage
     let clock: any WallClock
+    let tokenCache: TokenStateCache?
 
-    public init(storage: any Storage, clock: any WallClock) {
+    public init(storage: any Storage, clock: any WallClock, tokenCache: TokenStateCache? = nil) {
         self.storage = storage
         self.clock = clock
+        self.tokenCache = tokenCache
     }
 
     /// Grants of every organization the user administers.
@@ -44,6 +46,7 @@ public struct GrantService: Sendable {
         guard !grant.isRevoked else { return grant }
         let now = clock.now()
         guard let revoked = try await storage.revokeGrant(id: grant.id, at: now) else { throw Failure.notFound }
+        tokenCache?.removeAll()
         try await storage.recordAudit(AuditEvent(
             kind: .grantRevoked, organizationID: grant.organizationID, clientID: grant.clientID, grantID: grant.id,
             actor: actor, createdAt: now

@@ -9,11 +9,13 @@ public struct RevocationEndpoint: Sendable {
     let storage: any Storage
     let authenticator: ClientAuthenticator
     let clock: any WallClock
+    let tokenCache: TokenStateCache?
 
-    public init(storage: any Storage, clients: (any ClientStore)? = nil, clock: any WallClock) {
+    public init(storage: any Storage, clients: (any ClientStore)? = nil, clock: any WallClock, tokenCache: TokenStateCache? = nil) {
         self.storage = storage
         self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.clock = clock
+        self.tokenCache = tokenCache
     }
 
     public func revoke(_ parameters: OAuthParameters, credentials: ClientCredentials) async throws {
@@ -30,6 +32,7 @@ public struct RevocationEndpoint: Sendable {
         case .access, .installation:
             try await storage.revokeToken(digest: state.token.digest, at: now)
         }
+        tokenCache?.removeAll()
     }
 }
 

@@ -38,11 +38,12 @@ public struct TokenEndpoint: Sendable {
 
     /// - Parameter clients: where clients are looked up; a ``ClientCache`` on a busy server.
     public init(storage: any Storage, clients: (any ClientStore)? = nil, settings: OAuthSettings, clock: any WallClock,
-                rateLimitPerMinute: Int, random: any RandomSource = SystemRandomSource(), logger: Logger) {
+                rateLimitPerMinute: Int, random: any RandomSource = SystemRandomSource(), logger: Logger,
+                tokenCache: TokenStateCache? = nil) {
         let issuer = TokenIssuer(settings: settings, random: random)
         let handlers: [any GrantTypeHandler] = [
-            AuthorizationCodeGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
-            RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, logger: logger),
+            AuthorizationCodeGrant(storage: storage, settings: settings, issuer: issuer, logger: logger, tokenCache: tokenCache),
+            RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, logger: logger, tokenCache: tokenCache),
         ]
         self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.grantType, $0) })
@@ -124,10 +125,12 @@ func checkResource(_ parameters: OAuthParameters, against authorized: String?) t
 struct FamilyRevoker: Sendable {
     let storage: any Storage
     let logger: Logger
+    let tokenCache: TokenStateCache?
 
     func revoke(_ family: FamilyID, grant: GrantID, organization: OrganizationID?, client: ClientID,
                 because kind: AuditEvent.Kind, at now: Date) async throws {
         try await storage.revokeFamily(family, at: now)
+        tokenCache?.removeAll()
         try await storage.recordAudit(AuditEvent(
             kind: kind, organizationID: organization, clientID: client, grantID: grant, actor: client.rawValue,
             details: ["family": family.rawValue], createdAt: now
@@ -145,6 +148,7 @@ struct AuthorizationCodeGrant: GrantTypeHandler {
     let settings: OAuthSettings
     let issuer: TokenIssuer
     let logger: Logger
+    let tokenCache: TokenStateCache?
 
     func handle(_ request: TokenRequest) async throws -> TokenResponse {
         let parameters = request.parameters
@@ -215,7 +219,7 @@ struct AuthorizationCodeGrant: GrantTypeHandler {
     /// server MUST deny the request and SHOULD revoke (when possible) all tokens previously
     /// issued based on that authorization code."
     private func replayed(_ record: AuthorizationCodeRecord, _ request: TokenRequest) async throws -> Never {
-        try await FamilyRevoker(storage: storage, logger: logger).revoke(
+        try await FamilyRevoker(storage: storage, logger: logger, tokenCache: tokenCache).revoke(
             record.familyID, grant: record.grantID, organization: try await storage.grant(id: record.grantID)?.organizationID,
             client: record.clientID, because: .codeReplayed, at: request.now
         )
@@ -230,6 +234,7 @@ struct RefreshTokenGrant: GrantTypeHandler {
     let settings: OAuthSettings
     let issuer: TokenIssuer
     let logger: Logger
+    let tokenCache: TokenStateCache?
 
     func handle(_ request: TokenRequest) async throws -> TokenResponse {
         let parameters = request.parameters
@@ -277,7 +282,7 @@ struct RefreshTokenGrant: GrantTypeHandler {
         case .reused:
             // A rotated token presented again: it was stolen or the client is broken. Revoke
             // everything descending from the same code exchange; the grant stays.
-            try await FamilyRevoker(storage: storage, logger: logger).revoke(
+            try await FamilyRevoker(storage: storage, logger: logger, tokenCache: tokenCache).revoke(
                 state.token.familyID, grant: state.grant.id, organization: state.grant.organizationID,
                 client: request.client.id, because: .refreshTokenReused, at: request.now
             )

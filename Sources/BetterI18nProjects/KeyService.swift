@@ -43,6 +43,17 @@ public struct KeyService: Sendable {
         public let namespace: String?
         public let description: String?
         public let translations: [String: String]?
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case name, namespace, description, translations }
+
+        public init(from decoder: any Decoder) throws {
+            try StrictDecoding.check(decoder, allowed: Set(CodingKeys.allCases.map(\.rawValue)))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+            description = try container.decodeIfPresent(String.self, forKey: .description)
+            translations = try container.decodeIfPresent([String: String].self, forKey: .translations)
+        }
     }
 
     public struct KeyResult: Sendable {
@@ -58,6 +69,18 @@ public struct KeyService: Sendable {
         public let namespace: String?
         public let language: String
         public let value: String
+
+        private enum CodingKeys: String, CodingKey, CaseIterable { case key_id, key, namespace, language, value }
+
+        public init(from decoder: any Decoder) throws {
+            try StrictDecoding.check(decoder, allowed: Set(CodingKeys.allCases.map(\.rawValue)))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            key_id = try container.decodeIfPresent(String.self, forKey: .key_id)
+            key = try container.decodeIfPresent(String.self, forKey: .key)
+            namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+            language = try container.decode(String.self, forKey: .language)
+            value = try container.decode(String.self, forKey: .value)
+        }
     }
 
     let storage: any Storage

@@ -189,3 +189,35 @@ import Testing
         }
     }
 }
+
+/// SPEC §6.3 bad input on the partner API: never a 500, nothing written.
+@Suite struct PartnerBadInputTests {
+    @Test func malformedOversizedAndMistypedBodiesAreRefusedCleanly() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "keys:read keys:write translations:write")
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let token = try await partner.installation()
+            let uri = "/api/oauth-client/v1/projects/\(world.projects[0].id.rawValue)/keys"
+            func post(_ body: ByteBuffer, type: String = "application/json") async throws -> TestResponse {
+                try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer \(token)", .contentType: type], body: body)
+            }
+            let malformed = try await post(ByteBuffer(string: "{\"keys\": [}"))
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.oauthError == "invalid_request")
+            let invalidUTF8 = try await post(ByteBuffer(bytes: [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D]))
+            #expect(invalidUTF8.status == .badRequest)
+            let typo = try await post(ByteBuffer(string: #"{"keys":[{"name":"a","translation":{"en":"A"}}]}"#))
+            #expect(typo.status == .badRequest)
+            #expect(typo.text.contains("keys.[0].translation") || typo.text.contains("translation"))
+            let wrongPolicy = try await post(ByteBuffer(string: #"{"keys":[{"name":"a"}],"on_conflict":"merge"}"#))
+            #expect(wrongPolicy.status == .badRequest)
+            let form = try await post(ByteBuffer(string: "keys=a"), type: "application/x-www-form-urlencoded")
+            #expect(form.status == .unsupportedMediaType)
+            let huge = try await post(ByteBuffer(repeating: UInt8(ascii: " "), count: 5 * 1024 * 1024 + 10))
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.oauthError == "payload_too_large")
+            #expect(try await world.storage.keys(in: world.projects[0].id, includingDeleted: true).isEmpty)
+        }
+    }
+}

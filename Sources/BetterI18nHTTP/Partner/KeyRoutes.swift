@@ -11,6 +11,7 @@ struct KeyRoutes {
 
     private var storage: any Storage { dependencies.storage }
     private var service: KeyService { KeyService(storage: storage, clock: dependencies.clock, random: dependencies.random) }
+    private var snapshots: ProjectSnapshots { ProjectSnapshots(storage: storage, cache: dependencies.projectCache) }
 
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("/v1/projects/:projectID/keys") { request, context in try await listKeys(request, context) }
@@ -25,7 +26,7 @@ struct KeyRoutes {
 
     private func project(_ context: AppRequestContext, _ scope: Scope) async throws -> (AuthenticatedToken, Project) {
         let token = try context.partnerToken(requiring: scope)
-        let project = try await ResourceAccess(token: token, storage: storage).project(context.parameters.get("projectID") ?? "")
+        let project = try await ResourceAccess(token: token, snapshots: snapshots).project(context.parameters.get("projectID") ?? "")
         return (token, project)
     }
 
@@ -108,6 +109,7 @@ struct KeyRoutes {
         let result = try await mapping {
             try await service.createKeys(body.keys, in: project, policy: body.on_conflict ?? .skip, author: author(token))
         }
+        snapshots.changed(project.id)
         return JSONResponse.make(KeyResultJSON(
             created: result.created.map(KeyJSON.init), updated: result.updated.map(KeyJSON.init), skipped: result.skipped.map(KeyJSON.init)
         ), status: result.created.isEmpty ? .ok : .created)
@@ -128,6 +130,7 @@ struct KeyRoutes {
                 description: body.description.map { Optional($0) }
             )
         }
+        snapshots.changed(project.id)
         return JSONResponse.make(KeyJSON(key), status: .ok)
     }
 
@@ -143,6 +146,7 @@ struct KeyRoutes {
         let (_, project) = try await project(context, .keysWrite)
         guard let body = try await PartnerJSON.decode(DeleteKeys.self, from: request) else { throw APIError.invalidRequest("A body is required.") }
         let count = try await mapping { try await service.deleteKeys(body.key_ids, in: project) }
+        snapshots.changed(project.id)
         return JSONResponse.make(Deleted(deleted: count), status: .ok)
     }
 

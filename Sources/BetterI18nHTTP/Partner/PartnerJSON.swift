@@ -28,6 +28,8 @@ enum PartnerJSON {
             throw APIError.invalidRequest("Wrong type at \(path(context.codingPath)).")
         } catch let DecodingError.keyNotFound(key, context) {
             throw APIError.invalidRequest("Missing field \(path(context.codingPath + [key])).")
+        } catch let DecodingError.dataCorrupted(context) where context.debugDescription.hasPrefix("unknown field") {
+            throw APIError.invalidRequest("Unknown field at \(path(context.codingPath)).")
         } catch {
             throw APIError.invalidRequest("The body is not valid JSON.")
         }

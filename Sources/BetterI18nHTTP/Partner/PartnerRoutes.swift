@@ -8,9 +8,7 @@ import Hummingbird
 struct PartnerRoutes {
     let dependencies: AppDependencies
 
-    private var authenticator: BearerAuthenticator {
-        BearerAuthenticator(storage: dependencies.storage, clock: dependencies.clock)
-    }
+    private var authenticator: BearerAuthenticator { dependencies.oauth.bearer }
 
     private var apiURL: String { dependencies.configuration.apiURL.absoluteString }
 

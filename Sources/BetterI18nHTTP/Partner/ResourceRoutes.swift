@@ -11,11 +11,12 @@ struct ResourceRoutes {
     let dependencies: AppDependencies
 
     private var storage: any Storage { dependencies.storage }
+    private var snapshots: ProjectSnapshots { ProjectSnapshots(storage: storage, cache: dependencies.projectCache) }
 
     func register(on router: Router<AppRequestContext>) {
         let api = router.group("/api/oauth-client")
             .add(middleware: PartnerAuthMiddleware(
-                authenticator: BearerAuthenticator(storage: dependencies.storage, clock: dependencies.clock),
+                authenticator: dependencies.oauth.bearer,
                 limiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute, window: 60, clock: dependencies.clock),
                 resourceMetadata: dependencies.configuration.apiURL.absoluteString + "/.well-known/oauth-protected-resource"
             ))
@@ -49,17 +50,21 @@ struct ResourceRoutes {
     }
 
     private func json(_ project: Project) async throws -> ProjectJSON {
-        let organization = try await storage.organization(id: project.organizationID)
+        guard let snapshot = try await snapshots.snapshot(project.id) else { throw APIError.notFound }
+        return json(snapshot)
+    }
+
+    private func json(_ snapshot: ProjectSnapshot) -> ProjectJSON {
+        let project = snapshot.project
         let manifest = dependencies.configuration.cdnURL.absoluteString
-            + "/\(organization?.slug.value ?? project.organizationID.rawValue)/\(project.slug.value)/manifest.json"
+            + "/\(snapshot.organizationSlug)/\(project.slug.value)/manifest.json"
         return ProjectJSON(
             id: project.id.rawValue, slug: project.slug.value, name: project.name, organization_id: project.organizationID.rawValue,
             source_language: project.sourceLanguage.value,
-            languages: try await storage.languages(of: project.id).map {
+            languages: snapshot.languages.map {
                 LanguageJSON(code: $0.code.value, name: $0.name, status: $0.status.rawValue, is_source: $0.isSource)
             },
-            namespaces: try await storage.namespaces(of: project.id).map(\.value),
-            key_count: try await storage.keyCount(in: project.id), cdn: .init(manifest_url: manifest),
+            namespaces: snapshot.namespaces.map(\.value), key_count: snapshot.keyCount, cdn: .init(manifest_url: manifest),
             created_at: project.createdAt.iso8601, updated_at: project.updatedAt.iso8601
         )
     }
@@ -77,7 +82,7 @@ struct ResourceRoutes {
 
     private func organizationProjects(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsRead)
-        let access = ResourceAccess(token: token, storage: storage)
+        let access = ResourceAccess(token: token, snapshots: snapshots)
         try access.checkOrganization(context.parameters.get("orgID") ?? "")
         let page = try Page(request)
         let visible = try await storage.projects(in: token.grant.organizationID).filter(access.covers)
@@ -91,7 +96,7 @@ struct ResourceRoutes {
 
     private func project(_ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsRead)
-        let project = try await ResourceAccess(token: token, storage: storage).project(context.parameters.get("projectID") ?? "")
+        let project = try await ResourceAccess(token: token, snapshots: snapshots).project(context.parameters.get("projectID") ?? "")
         return JSONResponse.make(try await json(project), status: .ok)
     }
 
@@ -137,7 +142,7 @@ struct ResourceRoutes {
 
     private func addLanguage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsWrite)
-        let project = try await ResourceAccess(token: token, storage: storage).project(context.parameters.get("projectID") ?? "")
+        let project = try await ResourceAccess(token: token, snapshots: snapshots).project(context.parameters.get("projectID") ?? "")
         guard let body = try await PartnerJSON.decode(AddLanguage.self, from: request) else { throw APIError.invalidRequest("A body is required.") }
         let code: LanguageCode
         do {
@@ -152,6 +157,7 @@ struct ResourceRoutes {
         } catch let error as StorageError where error.isConflict {
             throw APIError(status: .conflict, code: "conflict", description: "The project already has the language \(code).")
         }
+        snapshots.changed(project.id)
         guard let updated = try await storage.project(id: project.id) else { throw APIError.notFound }
         return JSONResponse.make(try await json(updated), status: .created)
     }
@@ -162,7 +168,7 @@ struct ResourceRoutes {
 /// project outside the token's projects, `404 not_found` for what does not exist.
 struct ResourceAccess {
     let token: AuthenticatedToken
-    let storage: any Storage
+    let snapshots: ProjectSnapshots
 
     /// The projects the token reaches: its own list, else the grant's, else all (empty).
     var projectIDs: [ProjectID] {
@@ -181,7 +187,7 @@ struct ResourceAccess {
     }
 
     func project(_ raw: String) async throws -> Project {
-        guard let id = ProjectID(raw), let project = try await storage.project(id: id) else { throw APIError.notFound }
+        guard let id = ProjectID(raw), let project = try await snapshots.snapshot(id)?.project else { throw APIError.notFound }
         guard project.organizationID == token.grant.organizationID else {
             throw APIError(status: .forbidden, code: "wrong_organization", description: "The project belongs to another organization.")
         }
