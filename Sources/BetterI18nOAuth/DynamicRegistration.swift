@@ -60,7 +60,7 @@ public struct DynamicRegistration: Sendable {
                 throw OAuthError.invalidClient("registration needs a valid, unused initial access token")
             }
         case .open:
-            let decision = await limiter.record(clientAddress)
+            let decision = limiter.record(clientAddress)
             guard decision.allowed else { throw OAuthError.rateLimited(retryAfter: decision.retryAfter) }
         }
         let method = metadata.token_endpoint_auth_method ?? "client_secret_basic"

@@ -46,7 +46,7 @@ public struct InstallationTokens: Sendable {
         with access: AuthenticatedToken, grantID rawGrant: String, requestedScopes: [String]?, requestedProjects: [String]?
     ) async throws -> Minted {
         guard let grantID = GrantID(rawGrant), grantID == access.grant.id else { throw Failure.grantNotFound }
-        let decision = await limiter.record(grantID.rawValue)
+        let decision = limiter.record(grantID.rawValue)
         guard decision.allowed else { throw Failure.rateLimited(retryAfter: decision.retryAfter) }
 
         var scopes = access.scopes

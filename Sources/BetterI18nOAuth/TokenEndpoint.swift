@@ -54,7 +54,7 @@ public struct TokenEndpoint: Sendable {
 
     public func handle(_ parameters: OAuthParameters, credentials: ClientCredentials) async throws -> TokenResponse {
         if let clientID = credentials.clientID {
-            let decision = await rateLimiter.record(clientID)
+            let decision = rateLimiter.record(clientID)
             guard decision.allowed else { throw OAuthError.rateLimited(retryAfter: decision.retryAfter) }
         }
         if let duplicate = parameters.firstDuplicate {

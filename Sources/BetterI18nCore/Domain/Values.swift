@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An email address, trimmed and lowercased so sign-in is case-insensitive.
 public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -79,8 +80,16 @@ public struct LanguageCode: Hashable, Sendable, Codable, Comparable, CustomStrin
     /// English name of the language for display ("German", "Portuguese (Brazil)"), falling
     /// back to the code itself.
     public var englishName: String {
-        Locale(identifier: "en").localizedString(forIdentifier: value) ?? value
+        Self.names.withLock { names in
+            if let name = names[value] { return name }
+            let name = Locale(identifier: "en").localizedString(forIdentifier: value) ?? value
+            names[value] = name
+            return name
+        }
     }
+
+    /// Looking a name up in ICU is slow; the answers never change.
+    private static let names = Mutex<[String: String]>([:])
 
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }

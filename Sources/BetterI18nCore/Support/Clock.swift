@@ -43,11 +43,14 @@ extension Date {
         self.init(timeIntervalSince1970: TimeInterval(ms) / 1000)
     }
 
-    /// ISO 8601 UTC with second precision, the form every time takes in the external contract.
+    /// ISO 8601 UTC with second precision (`2026-11-27T15:04:05Z`), the form every time takes in
+    /// the external contract. Computed by hand: a formatter per call was measurable on hot paths.
     public var iso8601: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: self)
+        var seconds = time_t(timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }

@@ -20,7 +20,7 @@ struct PartnerAuthMiddleware: RouterMiddleware {
         } catch let failure as BearerFailure {
             throw PartnerCredentials.error(failure, resourceMetadata: resourceMetadata)
         }
-        let decision = await limiter.record(token.state.token.digest.hex)
+        let decision = limiter.record(token.state.token.digest.hex)
         let headers: HTTPFields = [
             .xRateLimitLimit: String(decision.limit),
             .xRateLimitRemaining: String(decision.remaining),

@@ -252,9 +252,7 @@ extension SQLStorage {
             for key in keys {
                 try await Self.insertKey(key, on: database)
             }
-            for translation in translations {
-                try await Self.upsertTranslation(translation, on: database)
-            }
+            try await Self.upsert(translations, on: database)
         }
     }
 
@@ -270,9 +268,7 @@ extension SQLStorage {
                     WHERE id = \(bind: key.id.rawValue) AND deleted_at IS NULL
                     """).run()
             }
-            for translation in translations {
-                try await Self.upsertTranslation(translation, on: database)
-            }
+            try await Self.upsert(translations, on: database)
         }
     }
 
@@ -328,21 +324,36 @@ extension SQLStorage {
 
     public func saveTranslations(_ translations: [Translation]) async throws {
         try await driver.writing { database in
-            for translation in translations {
-                try await Self.upsertTranslation(translation, on: database)
-            }
+            try await Self.upsert(translations, on: database)
         }
     }
 
-    static func upsertTranslation(_ translation: Translation, on database: any SQLDatabase) async throws {
-        // INSERT … ON CONFLICT DO UPDATE is spelled the same in SQLite (≥ 3.24) and PostgreSQL.
-        try await database.raw("""
-            INSERT INTO translations (key_id, language, value, updated_by, updated_at)
-            VALUES (\(bind: translation.keyID.rawValue), \(bind: translation.language.value), \(bind: translation.value),
-                    \(bind: translation.updatedBy), \(bind: translation.updatedAt.millisecondsSince1970))
-            ON CONFLICT (key_id, language) DO UPDATE SET
-                value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at
-            """).run()
+    /// Multi-row upserts, 500 rows (2,500 binds) per statement: well inside SQLite's and
+    /// PostgreSQL's bind limits, and a thousand values cost two statements, not a thousand.
+    static func upsert(_ values: [Translation], on database: any SQLDatabase) async throws {
+        // One row per (key, language), the last value winning: PostgreSQL refuses a statement
+        // that would update the same row twice.
+        var seen: Set<String> = []
+        let translations = values.reversed().filter { seen.insert("\($0.keyID.rawValue) \($0.language.value)").inserted }.reversed()
+            .map { $0 }
+        var start = translations.startIndex
+        while start < translations.endIndex {
+            let end = min(start + 500, translations.endIndex)
+            let rows: [SQLQueryString] = translations[start..<end].map { translation in
+                """
+                (\(bind: translation.keyID.rawValue), \(bind: translation.language.value), \(bind: translation.value),
+                 \(bind: translation.updatedBy), \(bind: translation.updatedAt.millisecondsSince1970))
+                """
+            }
+            // INSERT … ON CONFLICT DO UPDATE is spelled the same in SQLite (≥ 3.24) and PostgreSQL.
+            try await database.raw("""
+                INSERT INTO translations (key_id, language, value, updated_by, updated_at)
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (key_id, language) DO UPDATE SET
+                    value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                """).run()
+            start = end
+        }
     }
 
     public func translations(in project: ProjectID) async throws -> [Translation] {
