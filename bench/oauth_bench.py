@@ -52,10 +52,20 @@ def main():
         with open(tokens_file, "w") as f:
             for _ in range(args.threads):
                 f.write(server.tokens(scopes)["refresh_token"] + "\n")
-        # Each paced client waits so that, with the peak latency added, the total is half the peak rate.
-        pause_ms = max(1, int(2000 * args.threads / peak["rps"] - peak["p50"])) if peak["rps"] else 10
+        # Paced clients wait between requests; the pause is calibrated by a short run so the
+        # measured run lands near half the peak rate.
+        target = peak["rps"] / 2
+        pause_ms = max(1.0, 1000 * args.threads / target) if target else 10.0
+        for _ in range(2):
+            trial = wrk(os.path.join(BENCH, "refresh.lua"), base, args.threads, 3, {**env, "BENCH_DELAY_MS": str(int(pause_ms))})
+            # Per-thread period = pause + latency; solve for the pause that gives the target rate.
+            latency_ms = max(0.0, 1000 * args.threads / max(trial["rps"], 1) - pause_ms)
+            pause_ms = max(1.0, 1000 * args.threads / target - latency_ms)
+            with open(tokens_file, "w") as f:
+                for _ in range(args.threads):
+                    f.write(server.tokens(scopes)["refresh_token"] + "\n")
         half = wrk(os.path.join(BENCH, "refresh.lua"), base, args.threads, args.duration,
-                   {**env, "BENCH_DELAY_MS": str(pause_ms)})
+                   {**env, "BENCH_DELAY_MS": str(int(pause_ms))})
         # Shorter than the others, so the prepared codes outlast the run and the rate is real.
         exchanges = wrk(os.path.join(BENCH, "exchange.lua"), base, args.threads, max(2, args.duration // 3),
                         {"BENCH_AUTH": auth, "BENCH_CODES": codes_file, "BENCH_VERIFIER": server.verifier,
