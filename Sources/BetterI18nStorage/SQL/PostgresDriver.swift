@@ -26,7 +26,11 @@ public final class PostgresDriver: SQLDriver {
     /// Connects to `postgres://user:password@host:port/database` and checks the server answers.
     public static func connect(url: String, logger: Logger) async throws -> PostgresDriver {
         let configuration = try configuration(from: url)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        try await probe(url: url, logger: logger)
+        // The pool retries quietly in the background; its own logs are for errors only.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         let runTask = Task { await client.run() }
         let driver = PostgresDriver(client: client, runTask: runTask, logger: logger)
         do {
@@ -46,6 +50,27 @@ public final class PostgresDriver: SQLDriver {
             throw StorageError.unavailable("cannot connect to PostgreSQL at \(redacted(url)): \(describe(error))")
         }
         return driver
+    }
+
+    /// One direct connection first, so an unreachable server or a wrong password is reported
+    /// at once with its cause instead of after the pool's retries.
+    static func probe(url: String, logger: Logger) async throws {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw StorageError.unavailable("'\(redacted(url))' is not a postgres://user:password@host:port/database URL")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: .disable
+        )
+        var quiet = logger
+        quiet.logLevel = .critical
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
+            try await connection.close()
+        } catch {
+            throw StorageError.unavailable("cannot connect to PostgreSQL at \(redacted(url)): \(describe(error))")
+        }
     }
 
     /// The URL without its password, for messages.
@@ -110,7 +135,9 @@ public final class PostgresDriver: SQLDriver {
     static func describe(_ error: any Error) -> String {
         if let error = error as? StorageError { return error.detail }
         if let error = error as? PSQLError {
-            return error.serverInfo?[.message] ?? "\(error.code)"
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return String(describing: underlying) }
+            return "\(error.code)"
         }
         return String(describing: error)
     }
