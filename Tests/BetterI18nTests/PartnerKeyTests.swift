@@ -143,6 +143,31 @@ import Testing
         }
     }
 
+    @Test func translationListingsFilterByNamespaceAndKeysAndRenamesAreValidated() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let (partner, token, base) = try await setUp(client, world)
+            let created = try object(try await partner.call(base + "/keys", method: .post, token: token, json: ["keys": [
+                ["name": "title", "translations": ["en": "Title", "de": "Titel"]],
+                ["name": "pay", "namespace": "checkout", "translations": ["en": "Pay"]],
+            ]]))
+            let ids = (created["created"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+            let checkout = try object(try await partner.call(base + "/translations?namespace=checkout", token: token))["translations"] as? [[String: Any]]
+            #expect(checkout?.map { $0["key"] as? String } == ["pay"])
+            let byKey = try object(try await partner.call(base + "/translations?keys=title&languages=DE", token: token))["translations"] as? [[String: Any]]
+            #expect(byKey?.map { $0["value"] as? String } == ["Titel"])
+            #expect(try await partner.call(base + "/translations?languages=not+a+code", token: token).status == .badRequest)
+            let badName = try await partner.call(base + "/keys/\(ids[0])", method: .patch, token: token, json: ["name": " padded "])
+            #expect(badName.status == .unprocessableContent)
+            let badNamespace = try await partner.call(base + "/keys/\(ids[0])", method: .patch, token: token, json: ["namespace": "translations"])
+            #expect(badNamespace.status == .unprocessableContent)
+            let tooMany = try await partner.call(base + "/keys", method: .delete, token: token,
+                                                 json: ["key_ids": (0...1000).map { _ in KeyID.generate().rawValue }])
+            #expect(tooMany.status == .unprocessableContent)
+            #expect(try await world.storage.keys(in: world.projects[0].id, includingDeleted: false).count == 2)
+        }
+    }
+
     @Test func writingNeedsTheWriteScopes() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
