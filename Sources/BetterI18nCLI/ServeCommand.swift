@@ -49,7 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let dependencies = AppDependencies(configuration: configuration, storage: storage, metrics: registry, logger: logger)
-            let app = BetterI18nServer.buildApplication(dependencies)
+            let app = BetterI18nServer.buildApplication(dependencies, services: [
+                Housekeeping(storage: storage, clock: SystemWallClock(), logger: logger),
+            ])
             logger.info("ready", metadata: [
                 "database": .string(storage.backendName),
                 "startup_ms": .stringConvertible((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000

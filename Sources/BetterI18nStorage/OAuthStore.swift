@@ -42,6 +42,9 @@ public protocol OAuthStore: Sendable {
     func createPendingAuthorization(_ pending: PendingAuthorization) async throws
     /// The request when it is the user's, unconsumed and unexpired.
     func pendingAuthorization(id: String, userID: UserID, at time: Date) async throws -> PendingAuthorization?
+    /// Removes pending requests that expired before `time`; returns how many.
+    @discardableResult
+    func deletePendingAuthorizations(expiredBefore time: Date) async throws -> Int
     /// Atomically marks the request used; nil when it was already used, expired or not the user's.
     func consumePendingAuthorization(id: String, userID: UserID, at time: Date) async throws -> PendingAuthorization?
 

@@ -1,5 +1,6 @@
 import BetterI18nAccounts
 import BetterI18nCore
+import BetterI18nHTTP
 import BetterI18nStorage
 import Foundation
 import Testing
@@ -226,5 +227,23 @@ extension AccountService.SignInResult: CustomStringConvertible {
         case .invalidCredentials: "invalidCredentials"
         case .throttled(let seconds): "throttled(\(seconds))"
         }
+    }
+}
+
+/// Expired sessions and pending requests are swept, live ones kept.
+@Suite struct HousekeepingTests {
+    @Test func sweepingDeletesOnlyWhatExpired() async throws {
+        let fixture = try await Fixture()
+        let user = try await fixture.admin.createUser(email: Unique.email(), name: "U", password: "long enough password")
+        let now = fixture.clock.now()
+        let expired = DashboardSession(digest: Secret(kind: .session).digest, userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(10))
+        let live = DashboardSession(digest: Secret(kind: .session).digest, userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(1000))
+        try await fixture.storage.createSession(expired)
+        try await fixture.storage.createSession(live)
+        fixture.clock.advance(by: 11)
+        let removed = await Housekeeping(storage: fixture.storage, clock: fixture.clock, logger: .quiet).sweep()
+        #expect(removed == 1)
+        #expect(try await fixture.storage.session(digest: expired.digest) == nil)
+        #expect(try await fixture.storage.session(digest: live.digest) == live)
     }
 }

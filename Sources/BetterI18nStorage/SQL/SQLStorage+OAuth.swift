@@ -80,6 +80,17 @@ extension SQLStorage {
         }
     }
 
+    public func deletePendingAuthorizations(expiredBefore time: Date) async throws -> Int {
+        try await driver.writing { database in
+            let cutoff = time.millisecondsSince1970
+            let count = try await database.raw(
+                "SELECT COUNT(*) AS n FROM pending_authorizations WHERE expires_at < \(bind: cutoff)"
+            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            try await database.raw("DELETE FROM pending_authorizations WHERE expires_at < \(bind: cutoff)").run()
+            return count
+        }
+    }
+
     public func consumePendingAuthorization(id: String, userID: UserID, at time: Date) async throws -> PendingAuthorization? {
         try await driver.writing { database in
             let ms = time.millisecondsSince1970

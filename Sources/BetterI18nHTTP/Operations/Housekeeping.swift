@@ -1,0 +1,50 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Logging
+import ServiceLifecycle
+
+/// Deletes what can never be used again — expired dashboard sessions and expired pending
+/// authorization requests — at start and then every ten minutes, so those tables do not grow
+/// without bound. Several instances may run it at once; the deletes are idempotent.
+public struct Housekeeping: Service {
+    let storage: any Storage
+    let clock: any WallClock
+    let logger: Logger
+    let interval: Duration
+
+    public init(storage: any Storage, clock: any WallClock, logger: Logger, interval: Duration = .seconds(600)) {
+        self.storage = storage
+        self.clock = clock
+        self.logger = logger
+        self.interval = interval
+    }
+
+    /// One pass; returns how many rows went.
+    @discardableResult
+    public func sweep() async -> Int {
+        do {
+            let now = clock.now()
+            let sessions = try await storage.deleteSessions(expiredBefore: now)
+            let pending = try await storage.deletePendingAuthorizations(expiredBefore: now)
+            if sessions + pending > 0 {
+                logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "expired_requests": "\(pending)"])
+            }
+            return sessions + pending
+        } catch {
+            logger.warning("housekeeping failed", metadata: ["error": .string(String(describing: error))])
+            return 0
+        }
+    }
+
+    public func run() async throws {
+        await sweep()
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            await sweep()
+        }
+    }
+}
