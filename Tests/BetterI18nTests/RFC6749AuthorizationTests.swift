@@ -121,6 +121,7 @@ import Testing
             #expect(returnTo.hasPrefix("/api/auth/mcp/authorize?"))
             let page = try await client.browse(login, jar: driver.jar)
             #expect(page.hiddenField("return_to") == returnTo)
+            #expect(page.text.contains("continue to <strong>Partner Sync</strong>"), "the sign-in page names the app")
             let signedIn = try await client.browse("/login", method: .post, form: [
                 ("csrf_token", try #require(page.hiddenField("csrf_token"))), ("return_to", returnTo),
                 ("email", world.owner.email.value), ("password", world.password),

@@ -1,5 +1,6 @@
 import BetterI18nAccounts
 import BetterI18nCore
+import Foundation
 import Hummingbird
 
 /// `GET/POST /login` and `POST /logout` (SPEC §4).
@@ -12,7 +13,7 @@ struct SignInRoutes {
         // again replaces the session.
         router.get("/login") { request, _ in
             let returnTo = LocalReturnPath.sanitize(request.uri.queryParameters["return_to"].map(String.init))
-            return loginPage(request: request, returnTo: returnTo)
+            return loginPage(request: request, returnTo: returnTo, appName: try await appName(in: returnTo))
         }
         router.post("/login") { request, context in
             try await signIn(request: request, context: context)
@@ -27,19 +28,29 @@ struct SignInRoutes {
         let returnTo: String
         let email: String
         let error: String?
+        let appName: String?
+    }
+
+    /// The app an authorization request came from, so the page can say where sign-in leads.
+    private func appName(in returnTo: String) async throws -> String? {
+        guard let components = URLComponents(string: returnTo), components.path == "/api/auth/mcp/authorize",
+              let raw = components.queryItems?.first(where: { $0.name == "client_id" })?.value,
+              let id = ClientID(raw)
+        else { return nil }
+        return try await dependencies.storage.client(id: id)?.name
     }
 
     /// The sign-in form, reusing the browser's CSRF cookie when it has one.
     private func loginPage(
         request: Request, returnTo: String, email: String = "", error: String? = nil, status: HTTPResponse.Status = .ok,
-        headers: HTTPFields = [:]
+        headers: HTTPFields = [:], appName: String? = nil
     ) -> Response {
         var csrfSecret = request.cookies[SessionCookies.loginCSRF]?.value ?? ""
         let isFresh = csrfSecret.count != 32 || !Base62.isBase62(Substring(csrfSecret))
         if isFresh {
             csrfSecret = Base62.random(count: 32, from: SystemRandomSource())
         }
-        let view = LoginView(csrf: CSRFToken.derive(from: csrfSecret), returnTo: returnTo, email: email, error: error)
+        let view = LoginView(csrf: CSRFToken.derive(from: csrfSecret), returnTo: returnTo, email: email, error: error, appName: appName)
         var response = HTMLResponse.make(
             PageRenderer.shared.render("login", title: "Sign in", context: view, narrow: true), status: status, headers: headers
         )

@@ -39,7 +39,8 @@ enum Templates {
     static let login = """
     <section class="card auth-card">
       <h1>Sign in</h1>
-      <p class="muted">Use your Better i18n account to continue.</p>
+      {{#appName}}<p class="muted">Sign in to continue to <strong>{{appName}}</strong>, which asks to connect to your Better i18n account.</p>{{/appName}}
+      {{^appName}}<p class="muted">Use your Better i18n account to continue.</p>{{/appName}}
       {{#error}}<p class="alert" role="alert">{{error}}</p>{{/error}}
       <form id="login" method="post" action="/login">
         <input type="hidden" name="csrf_token" value="{{csrf}}">
