@@ -1,6 +1,7 @@
 import BetterI18nAccounts
 import BetterI18nCore
 import BetterI18nHTTP
+import ServiceLifecycle
 import BetterI18nStorage
 import Foundation
 import Testing
@@ -245,5 +246,29 @@ extension AccountService.SignInResult: CustomStringConvertible {
         #expect(removed == 1)
         #expect(try await fixture.storage.session(digest: expired.digest) == nil)
         #expect(try await fixture.storage.session(digest: live.digest) == live)
+    }
+}
+
+extension HousekeepingTests {
+    @Test func housekeepingStopsAtOnceOnGracefulShutdown() async throws {
+        let fixture = try await Fixture()
+        let group = ServiceGroup(
+            services: [Housekeeping(storage: fixture.storage, clock: fixture.clock, logger: .quiet, interval: .seconds(3600))],
+            gracefulShutdownSignals: [], cancellationSignals: [], logger: .quiet
+        )
+        let stopped = try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask { try await group.run(); return true }
+            tasks.addTask {
+                try await Task.sleep(for: .milliseconds(100))
+                await group.triggerGracefulShutdown()
+                // A bound for a hang, not a timing assertion: an hour-long sleep must not hold shutdown.
+                try await Task.sleep(for: .seconds(10))
+                return false
+            }
+            let first = try await tasks.next() ?? false
+            tasks.cancelAll()
+            return first
+        }
+        #expect(stopped, "the service returned after graceful shutdown")
     }
 }

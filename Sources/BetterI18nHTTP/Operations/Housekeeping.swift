@@ -36,15 +36,15 @@ public struct Housekeeping: Service {
         }
     }
 
+    /// Sweeps until the server shuts down; a graceful shutdown (SIGTERM) cancels the wait at
+    /// once, so the service never holds the process open.
     public func run() async throws {
-        await sweep()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return
-            }
+        try? await cancelWhenGracefulShutdown {
             await sweep()
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                await sweep()
+            }
         }
     }
 }
