@@ -92,7 +92,12 @@ def main():
         driver.find_element(By.NAME, "email").send_keys("demo@example.com")
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
-        assert "consent" in driver.page_source
+        for _ in range(50):
+            if 'id="consent"' in driver.page_source:
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"no consent page after sign-in: {driver.current_url}\n{driver.page_source[:2000]}")
         shot("consent.png", 1200)
         shot("consent-narrow.png", 390)
         driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
