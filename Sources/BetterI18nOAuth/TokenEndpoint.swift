@@ -41,9 +41,10 @@ public struct TokenEndpoint: Sendable {
                 rateLimitPerMinute: Int, random: any RandomSource = SystemRandomSource(), logger: Logger,
                 tokenCache: TokenStateCache? = nil) {
         let issuer = TokenIssuer(settings: settings, random: random)
+        let revoker = FamilyRevoker(storage: storage, logger: logger, tokenCache: tokenCache)
         let handlers: [any GrantTypeHandler] = [
-            AuthorizationCodeGrant(storage: storage, settings: settings, issuer: issuer, logger: logger, tokenCache: tokenCache),
-            RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, logger: logger, tokenCache: tokenCache),
+            AuthorizationCodeGrant(storage: storage, issuer: issuer, revoker: revoker),
+            RefreshTokenGrant(storage: storage, settings: settings, issuer: issuer, revoker: revoker),
         ]
         self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.grantType, $0) })
@@ -145,10 +146,8 @@ struct FamilyRevoker: Sendable {
 struct AuthorizationCodeGrant: GrantTypeHandler {
     let grantType = "authorization_code"
     let storage: any Storage
-    let settings: OAuthSettings
     let issuer: TokenIssuer
-    let logger: Logger
-    let tokenCache: TokenStateCache?
+    let revoker: FamilyRevoker
 
     func handle(_ request: TokenRequest) async throws -> TokenResponse {
         let parameters = request.parameters
@@ -219,7 +218,7 @@ struct AuthorizationCodeGrant: GrantTypeHandler {
     /// server MUST deny the request and SHOULD revoke (when possible) all tokens previously
     /// issued based on that authorization code."
     private func replayed(_ record: AuthorizationCodeRecord, _ request: TokenRequest) async throws -> Never {
-        try await FamilyRevoker(storage: storage, logger: logger, tokenCache: tokenCache).revoke(
+        try await revoker.revoke(
             record.familyID, grant: record.grantID, organization: try await storage.grant(id: record.grantID)?.organizationID,
             client: record.clientID, because: .codeReplayed, at: request.now
         )
@@ -233,8 +232,7 @@ struct RefreshTokenGrant: GrantTypeHandler {
     let storage: any Storage
     let settings: OAuthSettings
     let issuer: TokenIssuer
-    let logger: Logger
-    let tokenCache: TokenStateCache?
+    let revoker: FamilyRevoker
 
     func handle(_ request: TokenRequest) async throws -> TokenResponse {
         let parameters = request.parameters
@@ -282,7 +280,7 @@ struct RefreshTokenGrant: GrantTypeHandler {
         case .reused:
             // A rotated token presented again: it was stolen or the client is broken. Revoke
             // everything descending from the same code exchange; the grant stays.
-            try await FamilyRevoker(storage: storage, logger: logger, tokenCache: tokenCache).revoke(
+            try await revoker.revoke(
                 state.token.familyID, grant: state.grant.id, organization: state.grant.organizationID,
                 client: request.client.id, because: .refreshTokenReused, at: request.now
             )

@@ -60,7 +60,6 @@ public protocol OAuthStore: Sendable {
     func grantListings(organizations: [OrganizationID]) async throws -> [GrantListing]
     /// Marks the grant revoked; nil when unknown, the grant unchanged when already revoked.
     func revokeGrant(id: GrantID, at time: Date) async throws -> Grant?
-    func touchGrant(id: GrantID, at time: Date) async throws
 
     // Codes and tokens
     /// Stores the code and creates the token family it will start.

@@ -173,14 +173,6 @@ extension SQLStorage {
         }
     }
 
-    public func touchGrant(id: GrantID, at time: Date) async throws {
-        try await driver.writing { database in
-            try await database.raw("""
-                UPDATE grants SET last_used_at = \(bind: time.millisecondsSince1970) WHERE id = \(bind: id.rawValue)
-                """).run()
-        }
-    }
-
     // MARK: Codes
 
     public func createAuthorizationCode(_ code: AuthorizationCodeRecord) async throws {
