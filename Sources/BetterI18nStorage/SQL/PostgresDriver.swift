@@ -25,8 +25,9 @@ public final class PostgresDriver: SQLDriver {
 
     /// Connects to `postgres://user:password@host:port/database` and checks the server answers.
     public static func connect(url: String, logger: Logger) async throws -> PostgresDriver {
-        let configuration = try configuration(from: url)
-        try await probe(url: url, logger: logger)
+        let target = try Target(url: url)
+        try await probe(target, url: url, logger: logger)
+        let configuration = target.clientConfiguration
         // The pool retries quietly in the background; its own logs are for errors only.
         var poolLogger = logger
         poolLogger.logLevel = max(logger.logLevel, .error)
@@ -54,19 +55,17 @@ public final class PostgresDriver: SQLDriver {
 
     /// One direct connection first, so an unreachable server or a wrong password is reported
     /// at once with its cause instead of after the pool's retries.
-    static func probe(url: String, logger: Logger) async throws {
-        guard let components = URLComponents(string: url), let host = components.host else {
-            throw StorageError.unavailable("'\(redacted(url))' is not a postgres://user:password@host:port/database URL")
-        }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        let configuration = PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: .disable
-        )
+    static func probe(_ target: Target, url: String, logger: Logger) async throws {
         var quiet = logger
         quiet.logLevel = .critical
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: quiet)
+            let connection = try await PostgresConnection.connect(
+                configuration: PostgresConnection.Configuration(
+                    host: target.host, port: target.port, username: target.username, password: target.password,
+                    database: target.database, tls: .disable
+                ),
+                id: 0, logger: quiet
+            )
             try await connection.close()
         } catch {
             throw StorageError.unavailable("cannot connect to PostgreSQL at \(redacted(url)): \(describe(error))")
@@ -80,24 +79,37 @@ public final class PostgresDriver: SQLDriver {
         return components.string ?? "<invalid URL>"
     }
 
-    static func configuration(from url: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url),
-              ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let host = components.host, !host.isEmpty
-        else {
-            throw StorageError.unavailable("'\(redacted(url))' is not a postgres://user:password@host:port/database URL")
+    /// What a `postgres://user:password@host:port/database` URL names, parsed once for both the
+    /// probe connection and the pool.
+    struct Target {
+        let host: String
+        let port: Int
+        let username: String
+        let password: String?
+        let database: String?
+
+        init(url: String) throws {
+            guard let components = URLComponents(string: url),
+                  ["postgres", "postgresql"].contains(components.scheme ?? ""),
+                  let host = components.host, !host.isEmpty
+            else {
+                throw StorageError.unavailable("'\(PostgresDriver.redacted(url))' is not a postgres://user:password@host:port/database URL")
+            }
+            let database = String(components.path.drop(while: { $0 == "/" }))
+            self.host = host
+            self.port = components.port ?? 5432
+            self.username = components.user ?? "postgres"
+            self.password = components.password
+            self.database = database.isEmpty ? nil : database
         }
-        let database = String(components.path.drop(while: { $0 == "/" }))
-        var configuration = PostgresClient.Configuration(
-            host: host,
-            port: components.port ?? 5432,
-            username: components.user ?? "postgres",
-            password: components.password,
-            database: database.isEmpty ? nil : database,
-            tls: .disable
-        )
-        configuration.options.maximumConnections = 20
-        return configuration
+
+        var clientConfiguration: PostgresClient.Configuration {
+            var configuration = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database, tls: .disable
+            )
+            configuration.options.maximumConnections = 20
+            return configuration
+        }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
