@@ -9,6 +9,7 @@ import PackageDescription
 /// - `BetterI18nAccounts`: sign-in, sessions, throttling and admin operations, on top of storage.
 /// - `BetterI18nProjects`: keys and translations as partners write them (bulk rules, ICU checks).
 /// - `BetterI18nOAuth`: the authorization server engine (RFC 6749, 7636, 7009, 7662, 7591, 8707).
+/// - `BetterI18nCDN`: the CDN's files (rendering, compression, path lookup) and `cdn export`.
 /// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
 /// - `better-i18n`: the command-line executable.
 let package = Package(
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -77,6 +79,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// zlib and libbrotli (Debian's zlib1g-dev and libbrotli-dev) for the CDN's files.
+        .target(
+            name: "CCompression",
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("brotlienc"), .linkedLibrary("brotlidec")]
+        ),
+        .target(
+            name: "BetterI18nCDN",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                "BetterI18nProjects",
+                "CCompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "BetterI18nHTTP",
             dependencies: [
@@ -85,6 +103,7 @@ let package = Package(
                 "BetterI18nAccounts",
                 "BetterI18nOAuth",
                 "BetterI18nProjects",
+                "BetterI18nCDN",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +119,7 @@ let package = Package(
                 "BetterI18nAccounts",
                 "BetterI18nOAuth",
                 "BetterI18nHTTP",
+                "BetterI18nCDN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -115,6 +135,7 @@ let package = Package(
                 "BetterI18nOAuth",
                 "BetterI18nProjects",
                 "BetterI18nHTTP",
+                "BetterI18nCDN",
                 "BetterI18nCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -10,6 +10,6 @@ struct BetterI18nCommand: AsyncParsableCommand {
             Every option can also be set with an environment variable BETTER_I18N_<NAME> \
             (for example BETTER_I18N_DATABASE_URL); flags win over the environment.
             """,
-        subcommands: [ServeCommand.self, AdminCommand.self, TokenCommand.self]
+        subcommands: [ServeCommand.self, AdminCommand.self, TokenCommand.self, CDNCommand.self]
     )
 }

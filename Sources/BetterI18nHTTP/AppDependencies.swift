@@ -1,6 +1,8 @@
 import BetterI18nAccounts
+import BetterI18nCDN
 import BetterI18nCore
 import BetterI18nOAuth
+import BetterI18nProjects
 import BetterI18nStorage
 import Logging
 import Prometheus
@@ -15,6 +17,9 @@ public struct AppDependencies: Sendable {
     public let logger: Logger
     public let random: any RandomSource
     public let oauth: OAuthServices
+    public let releases: ReleaseService
+    /// The CDN's files, rendered once per release.
+    public let cdn: CDNCatalog
     /// Project views for the partner API, trusted for half a second.
     let projectCache = FreshnessCache<ProjectID, ProjectSnapshot>(lifetime: .milliseconds(500))
 
@@ -32,6 +37,8 @@ public struct AppDependencies: Sendable {
         self.oauth = OAuthServices(
             configuration: configuration, storage: storage, clock: clock, random: random, logger: logger
         )
+        self.releases = ReleaseService(storage: storage, clock: clock, random: random)
+        self.cdn = CDNCatalog(storage: storage, cdnURL: configuration.cdnURL.absoluteString)
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),

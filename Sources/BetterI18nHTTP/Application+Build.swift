@@ -7,6 +7,12 @@ import ServiceLifecycle
 public enum BetterI18nServer {
     public static func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
+        // First: the CDN answers from memory, without sessions, cookies or request logs.
+        router.add(middleware: CDNMiddleware(
+            catalog: dependencies.cdn,
+            mount: CDNMount(cdnURL: dependencies.configuration.cdnURL, publicURL: dependencies.configuration.publicURL),
+            logger: dependencies.logger
+        ))
         router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
         router.add(middleware: RequestLogMiddleware(logger: dependencies.logger))
         router.add(middleware: ErrorBodyMiddleware(logger: dependencies.logger))

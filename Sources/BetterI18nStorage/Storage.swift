@@ -65,6 +65,28 @@ public protocol TranslationStore: Sendable {
     func translations(in project: ProjectID) async throws -> [Translation]
 }
 
+/// Releases: immutable numbered snapshots of a project's translations, what the CDN serves.
+public protocol ReleaseStore: Sendable {
+    /// In one write transaction: numbers the project's next release (concurrent publishes get
+    /// distinct versions, one after the other), reads its live keys, their values and the
+    /// previous release's languages, asks `render` for the release's languages, and stores the
+    /// release. `render` returns every language the release carries and the ones it rendered
+    /// anew. Nothing is stored when `render` throws; ``StorageError/notFound(_:)`` when the
+    /// project does not exist.
+    func publishRelease(
+        id: ReleaseID, project: ProjectID, at time: Date, publishedBy: String,
+        render: @escaping @Sendable (PublishInput) throws -> (languages: [ReleaseLanguage], published: [LanguageCode])
+    ) async throws -> Release
+    /// Releases of the project, newest first.
+    func releases(of project: ProjectID) async throws -> [Release]
+    /// The newest release's version, 0 before the first publish: one indexed read, for the
+    /// CDN to notice another instance's publish.
+    func latestReleaseVersion(of project: ProjectID) async throws -> Int
+    func release(of project: ProjectID, version: Int) async throws -> Release?
+    /// The languages of a release with their stored bodies, by code.
+    func releaseLanguages(_ release: ReleaseID) async throws -> [ReleaseLanguage]
+}
+
 /// Organization glossaries.
 public protocol GlossaryStore: Sendable {
     /// Terms of the organization ordered by term.
@@ -91,7 +113,7 @@ public protocol SessionStore: Sendable {
 
 /// Everything Better i18n stores, behind one protocol with one contract test suite
 /// (`StorageContractTests`) run against every backend.
-public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore {
+public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore {
     /// Answers when the database answers; `/healthz` calls it.
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.

@@ -35,6 +35,32 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func aPublishOnOneInstanceIsServedByTheOtherWithinTwoSeconds(backend: Backend) async throws {
+        let world = try await OAuthWorld(backend: backend)
+        let other = OtherInstance(dependencies: backend == .sqlite
+            ? try await sqlitePeer(world, try #require(world.databasePath))
+            : try await world.server.peer(backend: backend))
+        let manifest = "/cdn/\(world.organization.slug.value)/web/manifest.json"
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: PublishingTests.scopes)
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let installation = try await partner.installation()
+            let base = "/api/oauth-client/v1/projects/\(world.projects[0].id.rawValue)"
+            #expect(try await other.get(manifest).status == .notFound, "the other instance has seen no release yet")
+            for version in 1...2 {
+                #expect(try await partner.call(base + "/publish", method: .post, token: installation).status == .created)
+                let published = ContinuousClock.now
+                var seen = try await other.get(manifest)
+                while seen.version != version, ContinuousClock.now - published < .seconds(2) {
+                    try await Task.sleep(for: .milliseconds(50))
+                    seen = try await other.get(manifest)
+                }
+                #expect(seen.version == version, "the other instance serves release \(version) within two seconds")
+            }
+        }
+    }
+
     private func sqlitePeer(_ world: OAuthWorld, _ path: String) async throws -> AppDependencies {
         AppDependencies(
             configuration: world.server.dependencies.configuration,
@@ -45,6 +71,14 @@ import Testing
     /// The second instance, driven through its own router.
     struct OtherInstance {
         let dependencies: AppDependencies
+
+        func get(_ path: String) async throws -> (status: HTTPResponse.Status, version: Int?) {
+            try await BetterI18nServer.buildApplication(dependencies).test(.router) { client in
+                let response = try await client.execute(uri: path, method: .get)
+                let body = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                return (response.status, body?["version"] as? Int)
+            }
+        }
 
         func me(_ token: String) async throws -> HTTPResponse.Status {
             try await BetterI18nServer.buildApplication(dependencies).test(.router) { client in

@@ -26,6 +26,7 @@ struct ResourceRoutes {
         api.get("/v1/projects/:projectID") { _, context in try await project(context) }
         api.post("/v1/projects/:projectID/languages") { request, context in try await addLanguage(request, context) }
         KeyRoutes(dependencies: dependencies).register(on: api)
+        ReleaseRoutes(dependencies: dependencies).register(on: api)
     }
 
     // MARK: Shapes (SPEC §6.2)

@@ -232,6 +232,31 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 4, name: "releases", statements: [
+            "ALTER TABLE projects ADD COLUMN release_version INTEGER NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE releases (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                version INTEGER NOT NULL,
+                published_at BIGINT NOT NULL,
+                languages TEXT NOT NULL,
+                published_languages TEXT NOT NULL,
+                published_by TEXT NOT NULL,
+                UNIQUE (project_id, version)
+            )
+            """,
+            """
+            CREATE TABLE release_languages (
+                release_id TEXT NOT NULL REFERENCES releases(id),
+                language TEXT NOT NULL,
+                content TEXT NOT NULL,
+                key_count INTEGER NOT NULL,
+                last_updated BIGINT NOT NULL,
+                PRIMARY KEY (release_id, language)
+            )
+            """,
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

@@ -294,13 +294,15 @@ extension SQLStorage {
     }
 
     public func keys(in project: ProjectID, includingDeleted: Bool) async throws -> [TranslationKey] {
-        try await driver.reading { database in
-            let liveOnly: SQLQueryString = includingDeleted ? "" : "AND deleted_at IS NULL"
-            return try await database.raw("""
-                SELECT * FROM translation_keys WHERE project_id = \(bind: project.rawValue) \(liveOnly)
-                ORDER BY namespace, name, created_at
-                """).all().map(Rows.key)
-        }
+        try await driver.reading { try await Self.keys(in: project, includingDeleted: includingDeleted, on: $0) }
+    }
+
+    static func keys(in project: ProjectID, includingDeleted: Bool, on database: any SQLDatabase) async throws -> [TranslationKey] {
+        let liveOnly: SQLQueryString = includingDeleted ? "" : "AND deleted_at IS NULL"
+        return try await database.raw("""
+            SELECT * FROM translation_keys WHERE project_id = \(bind: project.rawValue) \(liveOnly)
+            ORDER BY namespace, name, created_at
+            """).all().map(Rows.key)
     }
 
     public func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws {
@@ -357,14 +359,16 @@ extension SQLStorage {
     }
 
     public func translations(in project: ProjectID) async throws -> [Translation] {
-        try await driver.reading { database in
-            try await database.raw("""
-                SELECT t.* FROM translations t
-                JOIN translation_keys k ON k.id = t.key_id
-                WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
-                ORDER BY k.namespace, k.name, t.language
-                """).all().map(Rows.translation)
-        }
+        try await driver.reading { try await Self.translations(in: project, on: $0) }
+    }
+
+    static func translations(in project: ProjectID, on database: any SQLDatabase) async throws -> [Translation] {
+        try await database.raw("""
+            SELECT t.* FROM translations t
+            JOIN translation_keys k ON k.id = t.key_id
+            WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
+            ORDER BY k.namespace, k.name, t.language
+            """).all().map(Rows.translation)
     }
 }
 

@@ -1,0 +1,138 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+import Synchronization
+
+/// Answers "which bytes does this CDN path name?" (SPEC §8) from the releases in storage.
+///
+/// Paths are looked up, never joined onto a file system: anything that is not exactly a file of
+/// a release — `..`, encoded slashes, unknown names, absurd lengths — is simply not found.
+///
+/// Caching: a release's files are rendered once and kept (they never change). Which release
+/// is the latest is trusted for ``latestLifetime`` (one second) and forgotten at once on a
+/// publish through this instance, so another instance's publish is served here within a second.
+public final class CDNCatalog: Sendable {
+    public struct Hit: Sendable {
+        public let file: CDNFile
+        /// A `v{version}/` path: its bytes never change.
+        public let immutable: Bool
+    }
+
+    public static let latestLifetime: Duration = .seconds(1)
+    static let maximumPathLength = 512
+    static let bundleCapacity = 64
+
+    private enum Resolved: Sendable { case found(CDNProject), missing }
+
+    private struct BundleKey: Hashable, Sendable {
+        let project: ProjectID
+        let version: Int
+    }
+
+    private struct Bundles {
+        var tasks: [BundleKey: Task<CDNBundle?, any Error>] = [:]
+        var order: [BundleKey] = []
+    }
+
+    private let storage: any Storage
+    private let cdnURL: String
+    private let projects: FreshnessCache<String, Resolved>
+    private let latest: FreshnessCache<ProjectID, Int>
+    private let bundles = Mutex(Bundles())
+
+    public init(storage: any Storage, cdnURL: String, latestLifetime: Duration = CDNCatalog.latestLifetime) {
+        self.storage = storage
+        self.cdnURL = cdnURL
+        projects = FreshnessCache(lifetime: latestLifetime, capacity: 10_000)
+        latest = FreshnessCache(lifetime: latestLifetime, capacity: 10_000)
+    }
+
+    /// `path` is relative to the CDN base, without a leading slash: `acme/web/de.json`.
+    public func lookup(_ path: Substring) async throws -> Hit? {
+        guard path.utf8.count <= Self.maximumPathLength else { return nil }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard (3...5).contains(parts.count) else { return nil }
+        var rest = parts.dropFirst(2)
+        var version: Int?
+        if rest.count >= 2, let number = Self.version(rest[rest.startIndex]) {
+            version = number
+            rest = rest.dropFirst()
+        }
+        guard (1...2).contains(rest.count), rest.allSatisfy({ !$0.isEmpty }) else { return nil }
+        guard let project = try await project(organization: parts[0], project: parts[1]) else { return nil }
+        let newest = try await latestVersion(project.id)
+        let wanted = version ?? newest
+        guard wanted >= 1, wanted <= newest, let bundle = try await bundle(project, version: wanted) else { return nil }
+        guard let file = bundle.files[rest.joined(separator: "/")] else { return nil }
+        return Hit(file: file, immutable: version != nil)
+    }
+
+    /// After a publish through this instance: the next request sees the new release.
+    public func published(_ project: ProjectID) {
+        latest.remove(project)
+    }
+
+    /// Every file of a release, rendered once and kept.
+    public func bundle(_ project: CDNProject, version: Int) async throws -> CDNBundle? {
+        let key = BundleKey(project: project.id, version: version)
+        let task = bundles.withLock { bundles -> Task<CDNBundle?, any Error> in
+            if let running = bundles.tasks[key] { return running }
+            let task = Task { [storage, cdnURL] () -> CDNBundle? in
+                guard let release = try await storage.release(of: project.id, version: version) else { return nil }
+                let languages = try await storage.releaseLanguages(release.id)
+                return try CDNBundle.render(project: project, release: release, languages: languages, cdnURL: cdnURL)
+            }
+            bundles.tasks[key] = task
+            bundles.order.append(key)
+            if bundles.order.count > Self.bundleCapacity {
+                bundles.tasks[bundles.order.removeFirst()] = nil
+            }
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failed load (database away) is not remembered; the next request tries again.
+            bundles.withLock { bundles in
+                bundles.tasks[key] = nil
+                bundles.order.removeAll { $0 == key }
+            }
+            throw error
+        }
+    }
+
+    private func project(organization: Substring, project: Substring) async throws -> CDNProject? {
+        let cacheKey = "\(organization)/\(project)"
+        switch projects.value(for: cacheKey) {
+        case .found(let found): return found
+        case .missing: return nil
+        case nil: break
+        }
+        guard let orgSlug = try? Slug(String(organization)), let projectSlug = try? Slug(String(project)) else { return nil }
+        var resolved = Resolved.missing
+        if let org = try await storage.organization(slug: orgSlug),
+           let found = try await storage.project(organization: org.id, slug: projectSlug) {
+            resolved = .found(CDNProject(
+                id: found.id, organizationSlug: org.slug.value, projectSlug: found.slug.value, sourceLanguage: found.sourceLanguage
+            ))
+        }
+        projects.store(resolved, for: cacheKey)
+        if case .found(let found) = resolved { return found }
+        return nil
+    }
+
+    private func latestVersion(_ project: ProjectID) async throws -> Int {
+        if let known = latest.value(for: project) { return known }
+        let version = try await storage.latestReleaseVersion(of: project)
+        latest.store(version, for: project)
+        return version
+    }
+
+    /// `v12` → 12; no sign, no leading zero, so each release has one URL.
+    static func version(_ segment: Substring) -> Int? {
+        guard segment.count >= 2, segment.count <= 10, segment.first == "v" else { return nil }
+        let digits = segment.dropFirst()
+        guard digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+}

@@ -1,0 +1,68 @@
+import Crypto
+import NIOCore
+import Synchronization
+
+/// One file of the CDN tree: its bytes, their SHA-256 and its compressed forms.
+///
+/// Compressed forms are made on first use and kept, so each is computed once per release
+/// rather than per request (and not at all for encodings nobody asks for).
+public final class CDNFile: Sendable {
+    public let body: ByteBuffer
+    /// Lowercase hex SHA-256 of `body`, as the manifest lists it.
+    public let sha256: String
+    /// Strong validator from the content hash. The compressed forms carry their own suffix,
+    /// as RFC 9110 §8.8.3 asks of strong validators for different representations.
+    public let etag: String
+    private let gzipped = Mutex<ByteBuffer?>(nil)
+    private let brotlied = Mutex<ByteBuffer?>(nil)
+
+    public init(_ bytes: [UInt8]) {
+        body = ByteBuffer(bytes: bytes)
+        sha256 = SHA256.hash(data: bytes).hexString
+        etag = "\"\(sha256.prefix(32))\""
+    }
+
+    public convenience init(_ text: String) {
+        self.init(Array(text.utf8))
+    }
+
+    public enum Encoding: String, Sendable, CaseIterable {
+        case identity, gzip, br
+    }
+
+    public func representation(_ encoding: Encoding) -> ByteBuffer {
+        switch encoding {
+        case .identity: body
+        case .gzip: cached(gzipped) { Compression.gzip($0) }
+        case .br: cached(brotlied) { Compression.brotli($0) }
+        }
+    }
+
+    public func etag(_ encoding: Encoding) -> String {
+        encoding == .identity ? etag : "\"\(sha256.prefix(32))-\(encoding.rawValue)\""
+    }
+
+    private func cached(_ slot: borrowing Mutex<ByteBuffer?>, _ compress: ([UInt8]) -> [UInt8]) -> ByteBuffer {
+        if let done = slot.withLock({ $0 }) { return done }
+        // Compressed outside the lock; two racing requests compute the same bytes and one wins.
+        let made = ByteBuffer(bytes: compress(Array(body.readableBytesView)))
+        return slot.withLock { slot in
+            if let done = slot { return done }
+            slot = made
+            return made
+        }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

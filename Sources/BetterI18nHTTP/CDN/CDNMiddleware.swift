@@ -1,0 +1,149 @@
+import BetterI18nCDN
+import Foundation
+import Hummingbird
+import Logging
+
+/// The public CDN (SPEC §8) on the server's own listener, under `--cdn-url`.
+///
+/// It sits in front of every other middleware: CDN requests carry no credentials, get no
+/// session, no cookies and no HTML headers, and skip the per-request logging that would
+/// dominate the cost of answering from memory.
+struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
+    let catalog: CDNCatalog
+    let mount: CDNMount
+    let logger: Logger
+
+    static var latestCacheControl: String { "public, max-age=60, stale-while-revalidate=300" }
+    static var versionedCacheControl: String { "public, max-age=31536000, immutable" }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let relative = mount.relativePath(request) else { return try await next(request, context) }
+        switch request.method {
+        case .get, .head: break
+        case .options: return preflight()
+        default:
+            var error = APIError(status: .methodNotAllowed, code: "method_not_allowed", description: "The CDN answers GET and HEAD only.")
+            error.headers[.allow] = "GET, HEAD, OPTIONS"
+            return cors(error.response())
+        }
+        let hit: CDNCatalog.Hit?
+        do {
+            hit = try await catalog.lookup(relative)
+        } catch {
+            logger.error("CDN lookup failed", metadata: ["error": "\(String(reflecting: error))"])
+            return cors(APIError.serverError.response())
+        }
+        guard let hit else {
+            var response = APIError(status: .notFound, code: "not_found", description: "Nothing is published at this path.").response()
+            response.headers[.cacheControl] = "no-cache"
+            return cors(response)
+        }
+        return serve(hit, request)
+    }
+
+    private func serve(_ hit: CDNCatalog.Hit, _ request: Request) -> Response {
+        let encoding = ContentNegotiation.encoding(request.headers[.acceptEncoding])
+        var headers = HTTPFields()
+        headers.reserveCapacity(9)
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = hit.immutable ? Self.versionedCacheControl : Self.latestCacheControl
+        headers[.eTag] = hit.file.etag(encoding)
+        headers[.vary] = "Accept-Encoding"
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.xContentTypeOptions] = "nosniff"
+        if let condition = request.headers[.ifNoneMatch], ContentNegotiation.matches(condition, hit.file) {
+            return Response(status: .notModified, headers: headers)
+        }
+        if encoding != .identity { headers[.contentEncoding] = encoding.rawValue }
+        let body = hit.file.representation(encoding)
+        headers[.contentLength] = String(body.readableBytes)
+        if request.method == .head {
+            return Response(status: .ok, headers: headers, body: .init())
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    private func preflight() -> Response {
+        var headers = HTTPFields()
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.accessControlAllowMethods] = "GET, HEAD, OPTIONS"
+        headers[.accessControlAllowHeaders] = "If-None-Match"
+        headers[.accessControlMaxAge] = "86400"
+        return Response(status: .noContent, headers: headers)
+    }
+
+    private func cors(_ response: Response) -> Response {
+        var response = response
+        response.headers[.accessControlAllowOrigin] = "*"
+        return response
+    }
+}
+
+/// Where the CDN lives on this listener: under the path of `--cdn-url` (`/cdn` by default) or,
+/// when that URL is a bare origin of its own (`https://cdn.example.com`), every path of
+/// requests addressed to that host.
+struct CDNMount: Sendable {
+    let prefix: String
+    let host: String?
+
+    init(cdnURL: URL, publicURL: URL) {
+        let path = cdnURL.path.hasSuffix("/") ? String(cdnURL.path.dropLast()) : cdnURL.path
+        if path.isEmpty, let host = cdnURL.host, host != publicURL.host || cdnURL.port != publicURL.port {
+            prefix = ""
+            self.host = cdnURL.port.map { "\(host):\($0)" } ?? host
+        } else {
+            prefix = path.isEmpty ? "/cdn" : path
+            host = nil
+        }
+    }
+
+    /// The path below the CDN base (no leading slash), or nil when the request is not for the CDN.
+    func relativePath(_ request: Request) -> Substring? {
+        let path = request.uri.path
+        if let host {
+            guard request.head.authority == host else { return nil }
+            return path.dropFirst()
+        }
+        guard path.hasPrefix(prefix) else { return nil }
+        let rest = path.dropFirst(prefix.count)
+        guard rest.first == "/" else { return rest.isEmpty ? rest : nil }
+        return rest.dropFirst()
+    }
+}
+
+/// `Accept-Encoding` and `If-None-Match`, as the CDN reads them.
+enum ContentNegotiation {
+    /// br, else gzip, else identity — by q-value, br winning a tie; `*` counts for both.
+    static func encoding(_ header: String?) -> CDNFile.Encoding {
+        guard let header, !header.isEmpty else { return .identity }
+        var quality: [String: Double] = [:]
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            guard let name = parts.first?.trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty else { continue }
+            var q = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if pair.count == 2, pair[0].lowercased() == "q", let value = Double(pair[1]) { q = value }
+            }
+            quality[name] = q
+        }
+        let wildcard = quality["*"] ?? 0
+        let br = quality["br"] ?? wildcard
+        let gzip = quality["gzip"] ?? quality["x-gzip"] ?? wildcard
+        if br > 0, br >= gzip { return .br }
+        if gzip > 0 { return .gzip }
+        return .identity
+    }
+
+    /// Whether the client's cached copy is this file, in any of its encodings (the content is
+    /// the same; only the transfer form differs).
+    static func matches(_ header: String, _ file: CDNFile) -> Bool {
+        for candidate in header.split(separator: ",") {
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            if CDNFile.Encoding.allCases.contains(where: { file.etag($0) == tag }) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,326 @@
+import ArgumentParser
+import BetterI18nCDN
+@testable import BetterI18nCLI
+import BetterI18nCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// SPEC §6.2 publish, pending changes and releases, and the CDN of §8 that serves releases.
+@Suite struct PublishingTests {
+    static let scopes = "org:read projects:read keys:read keys:write translations:read translations:write translations:publish"
+
+    struct Setup {
+        let partner: PartnerResourceTests.Partner
+        let token: String
+        let base: String
+        let cdn: String
+    }
+
+    private func setUp(_ client: any TestClientProtocol, _ world: OAuthWorld, scope: String = PublishingTests.scopes) async throws -> Setup {
+        let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: scope)
+        let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+        return Setup(partner: partner, token: try await partner.installation(),
+                     base: "/api/oauth-client/v1/projects/\(world.projects[0].id.rawValue)",
+                     cdn: "/cdn/\(world.organization.slug.value)/web")
+    }
+
+    private func object(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    private func text(_ response: TestResponse) -> String {
+        String(decoding: response.body.readableBytesView, as: UTF8.self)
+    }
+
+    private func seedKeys(_ setup: Setup) async throws {
+        let created = try await setup.partner.call(setup.base + "/keys", method: .post, token: setup.token, json: ["keys": [
+            ["name": "greeting", "translations": ["en": "Hello {name}", "de": "Hallo {name}"]],
+            ["name": "farewell", "translations": ["en": "Bye"]],
+            ["name": "pay", "namespace": "checkout", "translations": ["en": "Pay", "de": "Zahlen"]],
+        ]])
+        #expect(created.status == .created)
+    }
+
+    private func publish(_ setup: Setup, _ body: [String: Any]? = nil) async throws -> TestResponse {
+        try await setup.partner.call(setup.base + "/publish", method: .post, token: setup.token, json: body)
+    }
+
+    // MARK: Publishing
+
+    @Test func publishingNeedsTheScopeAndIsAudited() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let withoutScope = try await setUp(client, world, scope: "projects:read translations:read translations:write")
+            let refused = try await publish(withoutScope)
+            #expect(refused.status == .forbidden)
+            #expect(try object(refused)["error"] as? String == "missing_scope")
+            #expect(try object(refused)["required"] as? String == "translations:publish")
+            #expect(try await world.storage.releases(of: world.projects[0].id).isEmpty)
+
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            let published = try await publish(setup)
+            #expect(published.status == .created)
+            let release = try object(published)
+            #expect((release["id"] as? String)?.hasPrefix("rel_") == true)
+            #expect(release["version"] as? Int == 1)
+            #expect(release["languages"] as? [String] == ["de", "en"])
+            #expect((release["manifest_url"] as? String)?.hasSuffix("\(setup.cdn)/v1/manifest.json") == true)
+            #expect(release["published_at"] as? String == world.clock.now().iso8601)
+            let events = try await world.storage.auditEvents(organization: world.organization.id, limit: 10)
+            let event = try #require(events.first { $0.kind == .translationsPublished })
+            #expect(event.details["version"] == "1")
+            #expect(event.grantID?.rawValue == setup.partner.tokens.grant_id)
+
+            let list = try object(try await setup.partner.call(setup.base + "/releases", token: setup.token))
+            #expect((list["releases"] as? [[String: Any]])?.map { $0["version"] as? Int } == [1])
+            #expect(list.keys.contains("next_cursor"))
+        }
+    }
+
+    @Test func pendingChangesShowWhatTheNextPublishChanges() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            let before = try object(try await setup.partner.call(setup.base + "/pending-changes", token: setup.token))
+            let languages = try #require(before["languages"] as? [String: [String: [String]]])
+            #expect(languages["en"]?["added"] == ["checkout:pay", "farewell", "greeting"])
+            #expect(languages["de"]?["added"] == ["checkout:pay", "greeting"])
+            #expect(languages["de"]?["changed"] == [])
+            #expect(try await publish(setup).status == .created)
+            let clean = try object(try await setup.partner.call(setup.base + "/pending-changes", token: setup.token))
+            #expect((clean["languages"] as? [String: [String: [String]]])?["en"] == ["added": [], "changed": [], "deleted": []])
+
+            let keys = try object(try await setup.partner.call(setup.base + "/keys", token: setup.token))["keys"] as? [[String: Any]]
+            let farewell = try #require(keys?.first { $0["name"] as? String == "farewell" }?["id"] as? String)
+            _ = try await setup.partner.call(setup.base + "/translations", method: .put, token: setup.token, json: ["translations": [
+                ["key": "greeting", "namespace": "default", "language": "de", "value": "Servus {name}"],
+            ]])
+            #expect(try await setup.partner.call(setup.base + "/keys", method: .delete, token: setup.token,
+                                                json: ["key_ids": [farewell]]).status == .ok)
+            let after = try #require(try object(try await setup.partner.call(setup.base + "/pending-changes", token: setup.token))["languages"]
+                as? [String: [String: [String]]])
+            #expect(after["de"] == ["added": [], "changed": ["greeting"], "deleted": []])
+            #expect(after["en"] == ["added": [], "changed": [], "deleted": ["farewell"]])
+        }
+    }
+
+    @Test func unknownLanguagesAndBadBodiesPublishNothing() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            let unknown = try await publish(setup, ["languages": ["de", "ja", "not a code"]])
+            #expect(unknown.status == .unprocessableContent)
+            let errors = try #require(try object(unknown)["errors"] as? [[String: Any]])
+            #expect(errors.map { $0["index"] as? Int } == [1, 2])
+            #expect(errors.map { $0["error"] as? String } == ["unknown_language", "invalid_language"])
+            #expect(try await publish(setup, ["languages": []]).status == .unprocessableContent)
+            #expect(try await publish(setup, ["langs": ["de"]]).status == .badRequest)
+            #expect(try await publish(setup, ["languages": "de"]).status == .badRequest)
+            #expect(try await world.storage.releases(of: world.projects[0].id).isEmpty)
+            let other = "/api/oauth-client/v1/projects/\(Identifier<ProjectKind>.generate().rawValue)/publish"
+            #expect(try await setup.partner.call(other, method: .post, token: setup.token).status == .notFound)
+        }
+    }
+
+    // MARK: The CDN
+
+    @Test func theCDNServesOnlyPublishedContent() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            #expect(try await client.execute(uri: setup.cdn + "/manifest.json", method: .get).status == .notFound,
+                    "nothing is served before the first publish")
+            #expect(try await publish(setup).status == .created)
+
+            let manifest = try object(try await client.execute(uri: setup.cdn + "/manifest.json", method: .get))
+            #expect(manifest["organizationSlug"] as? String == world.organization.slug.value)
+            #expect(manifest["projectSlug"] as? String == "web")
+            #expect(manifest["sourceLanguage"] as? String == "en")
+            #expect(manifest["version"] as? Int == 1)
+            #expect(manifest["updatedAt"] as? String == world.clock.now().iso8601)
+            let languages = try #require(manifest["languages"] as? [[String: Any]])
+            #expect(languages.map { $0["code"] as? String } == ["de", "en"])
+            #expect(languages.map { $0["keyCount"] as? Int } == [2, 3])
+            #expect(languages.map { $0["isSource"] as? Bool } == [false, true])
+            #expect(languages.first?["name"] as? String == "German")
+            let files = try #require(manifest["files"] as? [String: [String: Any]])
+            let german = try #require(files["de"])
+            #expect((german["url"] as? String)?.hasSuffix("\(setup.cdn)/v1/de.json") == true)
+            #expect(german["namespaces"] as? [String] == ["checkout", "default"])
+
+            let whole = try await client.execute(uri: setup.cdn + "/de.json", method: .get)
+            #expect(text(whole) == #"{"checkout":{"pay":"Zahlen"},"default":{"greeting":"Hallo {name}"}}"#)
+            #expect(german["size"] as? Int == whole.body.readableBytes)
+            #expect(german["sha256"] as? String == CDNFile(Array(whole.body.readableBytesView)).sha256)
+            #expect(text(try await client.execute(uri: setup.cdn + "/de/checkout.json", method: .get)) == #"{"pay":"Zahlen"}"#)
+            #expect(text(try await client.execute(uri: setup.cdn + "/de/translations.json", method: .get)) == #"{"greeting":"Hallo {name}"}"#)
+            #expect(text(try await client.execute(uri: setup.cdn + "/en/default.json", method: .get)) == #"{"farewell":"Bye","greeting":"Hello {name}"}"#)
+            #expect(text(try await client.execute(uri: setup.cdn + "/v1/de.json", method: .get)) == text(whole))
+
+            // Editing changes nothing on the CDN until the next publish; then deleted keys leave.
+            _ = try await setup.partner.call(setup.base + "/translations", method: .put, token: setup.token, json: ["translations": [
+                ["key": "greeting", "namespace": "default", "language": "de", "value": "Servus {name}"],
+            ]])
+            let keys = try object(try await setup.partner.call(setup.base + "/keys", token: setup.token))["keys"] as? [[String: Any]]
+            let pay = try #require(keys?.first { $0["name"] as? String == "pay" }?["id"] as? String)
+            _ = try await setup.partner.call(setup.base + "/keys", method: .delete, token: setup.token, json: ["key_ids": [pay]])
+            #expect(text(try await client.execute(uri: setup.cdn + "/de.json", method: .get)) == text(whole))
+            #expect(try await publish(setup).status == .created)
+            #expect(text(try await client.execute(uri: setup.cdn + "/de.json", method: .get)) == #"{"default":{"greeting":"Servus {name}"}}"#)
+            #expect(try await client.execute(uri: setup.cdn + "/de/checkout.json", method: .get).status == .notFound)
+            #expect(text(try await client.execute(uri: setup.cdn + "/v1/de.json", method: .get)) == text(whole), "versioned files never change")
+            #expect(try object(try await client.execute(uri: setup.cdn + "/manifest.json", method: .get))["version"] as? Int == 2)
+        }
+    }
+
+    @Test func aPublishOfSomeLanguagesKeepsTheOthers() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            #expect(try await publish(setup).status == .created)
+            let english = text(try await client.execute(uri: setup.cdn + "/en.json", method: .get))
+            _ = try await setup.partner.call(setup.base + "/translations", method: .put, token: setup.token, json: ["translations": [
+                ["key": "greeting", "namespace": "default", "language": "de", "value": "Servus"],
+                ["key": "greeting", "namespace": "default", "language": "en", "value": "Hi"],
+            ]])
+            let second = try object(try await publish(setup, ["languages": ["DE"]]))
+            #expect(second["version"] as? Int == 2)
+            #expect(second["languages"] as? [String] == ["de", "en"])
+            #expect(text(try await client.execute(uri: setup.cdn + "/en.json", method: .get)) == english)
+            #expect(text(try await client.execute(uri: setup.cdn + "/de/default.json", method: .get)) == #"{"greeting":"Servus"}"#)
+            let pending = try object(try await setup.partner.call(setup.base + "/pending-changes", token: setup.token))
+            #expect((pending["languages"] as? [String: [String: [String]]])?["en"]?["changed"] == ["greeting"])
+        }
+    }
+
+    @Test func cdnHeadersFollowTheSpec() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            #expect(try await publish(setup).status == .created)
+
+            let latest = try await client.execute(uri: setup.cdn + "/de.json", method: .get)
+            #expect(latest.status == .ok)
+            #expect(latest.headers[.cacheControl] == "public, max-age=60, stale-while-revalidate=300")
+            #expect(latest.headers[.contentType] == "application/json; charset=utf-8")
+            #expect(latest.headers[.accessControlAllowOrigin] == "*")
+            #expect(latest.headers[.vary] == "Accept-Encoding")
+            #expect(latest.headers[.setCookie] == nil)
+            #expect(latest.headers[.contentEncoding] == nil)
+            let etag = try #require(latest.headers[.eTag])
+            #expect(etag.hasPrefix("\"") && etag.hasSuffix("\"") && !etag.hasPrefix("W/"), "a strong validator")
+            #expect(etag == "\"\(CDNFile(Array(latest.body.readableBytesView)).sha256.prefix(32))\"", "from the content hash")
+
+            let versioned = try await client.execute(uri: setup.cdn + "/v1/de.json", method: .get)
+            #expect(versioned.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            #expect(versioned.headers[.eTag] == etag)
+
+            let notModified = try await client.execute(uri: setup.cdn + "/de.json", method: .get, headers: [.ifNoneMatch: "\"nope\", \(etag)"])
+            #expect(notModified.status == .notModified)
+            #expect(notModified.body.readableBytes == 0)
+            #expect(notModified.headers[.eTag] == etag)
+            #expect(try await client.execute(uri: setup.cdn + "/de.json", method: .get, headers: [.ifNoneMatch: "\"other\""]).status == .ok)
+
+            let head = try await client.execute(uri: setup.cdn + "/de.json", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+            #expect(head.headers[.eTag] == etag)
+            #expect(head.headers[.contentLength] == String(latest.body.readableBytes))
+
+            let gzip = try await client.execute(uri: setup.cdn + "/de.json", method: .get, headers: [.acceptEncoding: "gzip, deflate"])
+            #expect(gzip.headers[.contentEncoding] == "gzip")
+            #expect(gzip.headers[.eTag] != etag, "each encoding has its own strong validator")
+            #expect(Compression.gunzip(Array(gzip.body.readableBytesView)) == Array(latest.body.readableBytesView))
+            let brotli = try await client.execute(uri: setup.cdn + "/de.json", method: .get, headers: [.acceptEncoding: "gzip;q=0.8, br"])
+            #expect(brotli.headers[.contentEncoding] == "br")
+            #expect(Compression.unbrotli(Array(brotli.body.readableBytesView)) == Array(latest.body.readableBytesView))
+            let refusedBr = try await client.execute(uri: setup.cdn + "/de.json", method: .get, headers: [.acceptEncoding: "br;q=0, gzip;q=0.5"])
+            #expect(refusedBr.headers[.contentEncoding] == "gzip")
+            let identity = try await client.execute(uri: setup.cdn + "/de.json", method: .get, headers: [.acceptEncoding: "identity"])
+            #expect(identity.headers[.contentEncoding] == nil)
+            let revalidated = try await client.execute(uri: setup.cdn + "/de.json", method: .get,
+                                                       headers: [.acceptEncoding: "br", .ifNoneMatch: try #require(brotli.headers[.eTag])])
+            #expect(revalidated.status == .notModified)
+
+            let preflight = try await client.execute(uri: setup.cdn + "/de.json", method: .options)
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+            let post = try await client.execute(uri: setup.cdn + "/de.json", method: .post)
+            #expect(post.status == .methodNotAllowed)
+            #expect(try object(post)["error"] as? String == "method_not_allowed")
+        }
+    }
+
+    @Test func unknownAndHostilePathsAre404JSON() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            #expect(try await publish(setup).status == .created)
+            let org = world.organization.slug.value
+            let paths = [
+                "/cdn/nobody/web/manifest.json", "/cdn/\(org)/nothing/manifest.json", "/cdn/\(org)/web/ja.json",
+                "/cdn/\(org)/web/de/nothing.json", "/cdn/\(org)/web/v2/de.json", "/cdn/\(org)/web/v0/de.json",
+                "/cdn/\(org)/web/v01/de.json", "/cdn/\(org)/web/v1/v1/de.json", "/cdn/\(org)/web/de.json/",
+                "/cdn/\(org)/web/../web/de.json", "/cdn/\(org)/web/de/../de.json", "/cdn/\(org)/web/de%2Fdefault.json",
+                "/cdn/\(org)/web/%2e%2e/web/de.json", "/cdn/\(org)/web//de.json", "/cdn/\(org)/web/de/default",
+                "/cdn/\(org)/web/" + String(repeating: "a", count: 5000) + ".json", "/cdn/\(org)", "/cdn/", "/cdn",
+                "/cdn/\(org)/web/de.json.gz", "/cdn/\(org)/web/DE.json",
+            ]
+            for path in paths {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .notFound, "\(path.prefix(80))")
+                #expect(try object(response)["error"] as? String == "not_found", "\(path.prefix(80))")
+                #expect(response.headers[.accessControlAllowOrigin] == "*")
+                #expect(response.headers[.setCookie] == nil)
+            }
+        }
+    }
+
+    @Test func exportMatchesWhatTheServerServesByteForByte() async throws {
+        let world = try await OAuthWorld()
+        let databasePath = try #require(world.databasePath)
+        try await world.test { client in
+            let setup = try await setUp(client, world)
+            try await seedKeys(setup)
+            #expect(try await publish(setup).status == .created)
+            _ = try await setup.partner.call(setup.base + "/translations", method: .put, token: setup.token, json: ["translations": [
+                ["key": "greeting", "namespace": "default", "language": "de", "value": "Grüß dich, \"{name}\" \\ ✓"],
+            ]])
+            #expect(try await publish(setup).status == .created)
+
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("cdn-export-\(Unique.suffix())")
+            var command = try BetterI18nCommand.parseAsRoot([
+                "cdn", "export", "--out", out.path, "--database-url", "sqlite://" + databasePath,
+                "--cdn-url", world.server.dependencies.configuration.cdnURL.absoluteString,
+            ])
+            if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+
+            let root = out.appendingPathComponent(world.organization.slug.value).appendingPathComponent("web")
+            let enumerator = try #require(FileManager.default.enumerator(atPath: root.path))
+            var checked = 0
+            while let relative = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+                guard !isDirectory.boolValue else { continue }
+                let exported = try Data(contentsOf: root.appendingPathComponent(relative))
+                let (path, encoding) = relative.hasSuffix(".gz") ? (String(relative.dropLast(3)), "gzip")
+                    : relative.hasSuffix(".br") ? (String(relative.dropLast(3)), "br") : (relative, "identity")
+                let served = try await client.execute(uri: setup.cdn + "/" + path, method: .get, headers: [.acceptEncoding: encoding])
+                #expect(served.status == .ok, "\(relative)")
+                #expect(Data(served.body.readableBytesView) == exported, "\(relative) matches what the server sends")
+                checked += 1
+            }
+            // 2 releases × (manifest + 2 locales × (whole + 2 namespaces + translations.json)) + latest, each × 3 encodings
+            #expect(checked == 3 * 3 * 9)
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("v2/de/translations.json.br").path))
+        }
+    }
+}
