@@ -126,9 +126,10 @@ class BenchServer:
 
 
 def wrk(script, base, threads, duration, env=None, connections=None, path=""):
+    """One wrk run; `script` is a Lua file or None for plain GETs of `base + path`."""
     out = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections or threads), "-d", f"{duration}s", "--latency",
-         "-s", script, base + path],
+         *(["-s", script] if script else []), base + path],
         capture_output=True, text=True, env={**os.environ, **(env or {})}, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

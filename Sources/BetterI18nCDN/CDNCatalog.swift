@@ -31,6 +31,8 @@ public final class CDNCatalog: Sendable {
 
     private struct Bundles {
         var tasks: [BundleKey: Task<CDNBundle?, any Error>] = [:]
+        /// Bundles whose task has finished, for ``cachedLookup(_:)``.
+        var ready: [BundleKey: CDNBundle] = [:]
         var order: [BundleKey] = []
     }
 
@@ -47,9 +49,16 @@ public final class CDNCatalog: Sendable {
         latest = FreshnessCache(lifetime: latestLifetime, capacity: 10_000)
     }
 
-    /// `path` is relative to the CDN base, without a leading slash: `acme/web/de.json`.
-    public func lookup(_ path: Substring) async throws -> Hit? {
-        guard path.utf8.count <= Self.maximumPathLength else { return nil }
+    /// A CDN path taken apart: organization, project, an optional `v{version}` and the file.
+    struct Address {
+        let organization: Substring
+        let project: Substring
+        let version: Int?
+        let file: String
+    }
+
+    static func address(_ path: Substring) -> Address? {
+        guard path.utf8.count <= maximumPathLength else { return nil }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard (3...5).contains(parts.count) else { return nil }
         var rest = parts.dropFirst(2)
@@ -59,12 +68,34 @@ public final class CDNCatalog: Sendable {
             rest = rest.dropFirst()
         }
         guard (1...2).contains(rest.count), rest.allSatisfy({ !$0.isEmpty }) else { return nil }
-        guard let project = try await project(organization: parts[0], project: parts[1]) else { return nil }
+        return Address(organization: parts[0], project: parts[1], version: version, file: rest.joined(separator: "/"))
+    }
+
+    /// `path` is relative to the CDN base, without a leading slash: `acme/web/de.json`.
+    public func lookup(_ path: Substring) async throws -> Hit? {
+        guard let address = Self.address(path),
+              let project = try await project(organization: address.organization, project: address.project)
+        else { return nil }
         let newest = try await latestVersion(project.id)
-        let wanted = version ?? newest
+        let wanted = address.version ?? newest
         guard wanted >= 1, wanted <= newest, let bundle = try await bundle(project, version: wanted) else { return nil }
-        guard let file = bundle.files[rest.joined(separator: "/")] else { return nil }
-        return Hit(file: file, immutable: version != nil)
+        guard let file = bundle.files[address.file] else { return nil }
+        return Hit(file: file, immutable: address.version != nil)
+    }
+
+    /// The answer ``lookup(_:)`` would give, when everything it needs is in memory and fresh;
+    /// nil means "ask ``lookup(_:)``", never "not found". Synchronous, for the event loop.
+    public func cachedLookup(_ path: Substring) -> Hit? {
+        guard let address = Self.address(path),
+              case .found(let project) = projects.value(for: "\(address.organization)/\(address.project)"),
+              let newest = latest.value(for: project.id)
+        else { return nil }
+        let wanted = address.version ?? newest
+        guard wanted >= 1, wanted <= newest,
+              let bundle = bundles.withLock({ $0.ready[BundleKey(project: project.id, version: wanted)] }),
+              let file = bundle.files[address.file]
+        else { return nil }
+        return Hit(file: file, immutable: address.version != nil)
     }
 
     /// After a publish through this instance: the next request sees the new release.
@@ -85,12 +116,20 @@ public final class CDNCatalog: Sendable {
             bundles.tasks[key] = task
             bundles.order.append(key)
             if bundles.order.count > Self.bundleCapacity {
-                bundles.tasks[bundles.order.removeFirst()] = nil
+                let evicted = bundles.order.removeFirst()
+                bundles.tasks[evicted] = nil
+                bundles.ready[evicted] = nil
             }
             return task
         }
         do {
-            return try await task.value
+            let bundle = try await task.value
+            if let bundle {
+                bundles.withLock { bundles in
+                    if bundles.tasks[key] != nil { bundles.ready[key] = bundle }
+                }
+            }
+            return bundle
         } catch {
             // A failed load (database away) is not remembered; the next request tries again.
             bundles.withLock { bundles in

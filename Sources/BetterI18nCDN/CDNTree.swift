@@ -34,12 +34,21 @@ public struct CDNBundle: Sendable {
         var manifestFiles: [(code: String, file: CDNFile, namespaces: [String], language: ReleaseLanguage)] = []
         for language in languages.sorted(by: { $0.language < $1.language }) {
             let code = language.language.value
-            let whole = CDNFile(language.content)
+            let body = Array(language.content.utf8)
+            let whole = CDNFile(body)
             files["\(code).json"] = whole
-            let tree = try ReleaseContent.parse(language.content)
-            let namespaces = tree.keys.sorted(by: ReleaseContent.byteOrder)
-            for namespace in namespaces {
-                files["\(code)/\(namespace).json"] = CDNFile(ReleaseContent.renderNamespace(tree[namespace] ?? [:]))
+            var namespaces: [String] = []
+            if let slices = ReleaseContent.namespaceSlices(body) {
+                for slice in slices {
+                    namespaces.append(slice.name)
+                    files["\(code)/\(slice.name).json"] = CDNFile(Array(slice.bytes))
+                }
+            } else {
+                let tree = try ReleaseContent.parse(language.content)
+                namespaces = tree.keys.sorted(by: ReleaseContent.byteOrder)
+                for namespace in namespaces {
+                    files["\(code)/\(namespace).json"] = CDNFile(ReleaseContent.renderNamespace(tree[namespace] ?? [:]))
+                }
             }
             files["\(code)/translations.json"] = files["\(code)/\(NamespaceName.default.value).json"]
                 ?? CDNFile(ReleaseContent.renderNamespace([:]))

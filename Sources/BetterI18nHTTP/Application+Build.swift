@@ -13,6 +13,7 @@ public enum BetterI18nServer {
             mount: CDNMount(cdnURL: dependencies.configuration.cdnURL, publicURL: dependencies.configuration.publicURL),
             logger: dependencies.logger
         ))
+        // (Files already in memory are answered earlier still, on the event loop: CDNFastPath.)
         router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
         router.add(middleware: RequestLogMiddleware(logger: dependencies.logger))
         router.add(middleware: ErrorBodyMiddleware(logger: dependencies.logger))
@@ -33,8 +34,10 @@ public enum BetterI18nServer {
         _ dependencies: AppDependencies, services: [any Service] = []
     ) -> some ApplicationProtocol {
         let configuration = dependencies.configuration
+        let mount = CDNMount(cdnURL: configuration.cdnURL, publicURL: configuration.publicURL)
         return Application(
             router: buildRouter(dependencies),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CDNFastPath(catalog: dependencies.cdn, mount: mount)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "better-i18n"),
             services: services,
             logger: dependencies.logger

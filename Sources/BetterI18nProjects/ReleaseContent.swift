@@ -28,6 +28,54 @@ public enum ReleaseContent {
         try JSONDecoder().decode(Tree.self, from: Data(content.utf8))
     }
 
+    /// The namespaces of a canonical body with each one's `{key: value}` bytes, cut straight out
+    /// of the body: the writer renders a namespace inside the body exactly as on its own, so no
+    /// parse is needed. Nil when the body is not in the canonical shape (then parse it).
+    public static func namespaceSlices(_ body: [UInt8]) -> [(name: String, bytes: ArraySlice<UInt8>)]? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        guard body.first == UInt8(ascii: "{"), body.last == UInt8(ascii: "}") else { return nil }
+        var result: [(name: String, bytes: ArraySlice<UInt8>)] = []
+        var index = 1
+        let end = body.count - 1
+        while index < end {
+            // "name":{…}
+            guard body[index] == quote else { return nil }
+            let nameStart = index + 1
+            var nameEnd = nameStart
+            while nameEnd < end, body[nameEnd] != quote {
+                if body[nameEnd] == backslash { return nil }   // namespace names never need escapes
+                nameEnd += 1
+            }
+            guard nameEnd + 2 < end, body[nameEnd + 1] == UInt8(ascii: ":"), body[nameEnd + 2] == UInt8(ascii: "{") else { return nil }
+            let valueStart = nameEnd + 2
+            var cursor = valueStart + 1
+            var inString = false
+            var closed = false
+            while cursor < end {
+                let byte = body[cursor]
+                if inString {
+                    if byte == backslash { cursor += 1 } else if byte == quote { inString = false }
+                } else if byte == quote {
+                    inString = true
+                } else if byte == UInt8(ascii: "}") {
+                    closed = true
+                    break
+                } else if byte == UInt8(ascii: "{") {
+                    return nil   // values are strings; nothing nests deeper
+                }
+                cursor += 1
+            }
+            guard closed else { return nil }
+            result.append((String(decoding: body[nameStart..<nameEnd], as: UTF8.self), body[valueStart...cursor]))
+            index = cursor + 1
+            if index < end {
+                guard body[index] == UInt8(ascii: ",") else { return nil }
+                index += 1
+            }
+        }
+        return result
+    }
+
     public static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
@@ -35,22 +83,25 @@ public enum ReleaseContent {
 
 /// Writes compact JSON with keys in the order given, escaping only what RFC 8259 requires, so
 /// output is stable across platforms (Foundation's encoder escapes `/` on some and not others).
+/// Works on UTF-8 bytes: appending to a `String` through its views copies it each time.
 public struct CanonicalJSONWriter {
-    public private(set) var text = ""
+    public private(set) var bytes: [UInt8] = []
 
     public init() {}
 
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
     public mutating func object<S: Sequence>(_ keys: S, value: (String, inout CanonicalJSONWriter) -> Void) where S.Element == String {
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         var first = true
         for key in keys {
-            if !first { text += "," }
+            if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             string(key)
-            text += ":"
+            bytes.append(UInt8(ascii: ":"))
             value(key, &self)
         }
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func stringMap(_ values: [String: String]) {
@@ -58,44 +109,39 @@ public struct CanonicalJSONWriter {
     }
 
     public mutating func array<S: Sequence>(_ items: S, item: (S.Element, inout CanonicalJSONWriter) -> Void) {
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         var first = true
         for element in items {
-            if !first { text += "," }
+            if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             item(element, &self)
         }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
     }
+
+    private static let hex = Array("0123456789abcdef".utf8)
 
     public mutating func string(_ value: String) {
-        text += "\""
-        var plainStart = value.unicodeScalars.startIndex
-        var index = plainStart
-        let scalars = value.unicodeScalars
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String? = switch scalar {
-            case "\"": "\\\""
-            case "\\": "\\\\"
-            case "\n": "\\n"
-            case "\r": "\\r"
-            case "\t": "\\t"
-            case "\u{08}": "\\b"
-            case "\u{0C}": "\\f"
-            default: scalar.value < 0x20 ? "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16) : nil
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(Self.hex[Int(byte >> 4)])
+                bytes.append(Self.hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
             }
-            if let escape {
-                text.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
-                text += escape
-                plainStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
         }
-        text.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 
-    public mutating func number(_ value: Int) { text += String(value) }
-    public mutating func bool(_ value: Bool) { text += value ? "true" : "false" }
+    public mutating func number(_ value: Int) { bytes.append(contentsOf: Array(String(value).utf8)) }
+    public mutating func bool(_ value: Bool) { bytes.append(contentsOf: Array((value ? "true" : "false").utf8)) }
 }

@@ -49,7 +49,7 @@ import Testing
                     checked += 1
                 }
             }
-            #expect(checked == 16)
+            #expect(checked == 19)
         }
     }
 }

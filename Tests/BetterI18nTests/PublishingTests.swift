@@ -2,6 +2,8 @@ import ArgumentParser
 import BetterI18nCDN
 @testable import BetterI18nCLI
 import BetterI18nCore
+import BetterI18nHTTP
+import BetterI18nProjects
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -321,6 +323,69 @@ import Testing
             // 2 releases × (manifest + 2 locales × (whole + 2 namespaces + translations.json)) + latest, each × 3 encodings
             #expect(checked == 3 * 3 * 9)
             #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("v2/de/translations.json.br").path))
+        }
+    }
+}
+
+/// The canonical JSON of released files: stable bytes, RFC 8259 escapes, readable by any parser.
+@Suite struct CanonicalJSONTests {
+    @Test func escapesOnlyWhatJSONRequiresAndRoundTrips() throws {
+        let tree: [String: [String: String]] = [
+            "b": ["z": "last", "a": "quote \" backslash \\ slash / tab \t newline \n bell \u{07} é ✓ 😀"],
+            "a": [:],
+        ]
+        let text = ReleaseContent.render(tree)
+        #expect(text == #"{"a":{},"b":{"a":"quote \" backslash \\ slash / tab \t newline \n bell \u0007 é ✓ 😀","z":"last"}}"#)
+        #expect(try ReleaseContent.parse(text) == tree)
+        #expect(ReleaseContent.render(tree) == text, "the same tree always gives the same bytes")
+    }
+
+    @Test func namespaceSlicesAreTheNamespacesRenderedAlone() throws {
+        let tree: [String: [String: String]] = [
+            "default": ["a": "{ braces } and \"quotes\" \\", "b": "}"], "checkout": [:], "x.y-z_1": ["k": "✓"],
+        ]
+        let slices = try #require(ReleaseContent.namespaceSlices(Array(ReleaseContent.render(tree).utf8)))
+        #expect(slices.map(\.name) == ["checkout", "default", "x.y-z_1"])
+        for slice in slices {
+            #expect(String(decoding: slice.bytes, as: UTF8.self) == ReleaseContent.renderNamespace(tree[slice.name] ?? [:]))
+        }
+        #expect(ReleaseContent.namespaceSlices(Array(#"{"a":{"b":{"c":"d"}}}"#.utf8)) == nil, "not canonical: parse instead")
+        #expect(ReleaseContent.namespaceSlices(Array(#"{"a":{"b":"c"}"#.utf8)) == nil)
+        #expect(ReleaseContent.namespaceSlices(Array("{}".utf8))?.isEmpty == true)
+    }
+}
+
+/// The event-loop fast path (``CDNFastPath``) on a real listener answers exactly as the router does.
+@Suite struct CDNFastPathTests {
+    @Test func aFileInMemoryIsAnsweredAsTheRouterAnswersIt() async throws {
+        let world = try await OAuthWorld()
+        let dependencies = world.server.dependencies
+        let project = world.projects[0]
+        _ = try await dependencies.releases.publish(project, languages: nil, publishedBy: "operator")
+        let path = "/cdn/\(world.organization.slug.value)/web/en.json"
+        try await BetterI18nServer.buildApplication(dependencies).test(.live) { client in
+            for headers: HTTPFields in [[:], [.acceptEncoding: "br"], [.acceptEncoding: "gzip"]] {
+                let cold = try await client.execute(uri: path, method: .get, headers: headers)   // through the router
+                let warm = try await client.execute(uri: path, method: .get, headers: headers)   // from memory
+                #expect(cold.status == .ok && warm.status == .ok)
+                #expect(Data(cold.body.readableBytesView) == Data(warm.body.readableBytesView))
+                for name in [HTTPFields.Element.Name.contentType, .cacheControl, .eTag, .vary, .accessControlAllowOrigin, .contentEncoding, .contentLength] {
+                    #expect(cold.headers[name] == warm.headers[name], "\(name)")
+                }
+                let etag = try #require(warm.headers[.eTag])
+                var conditional = headers
+                conditional[.ifNoneMatch] = etag
+                let notModified = try await client.execute(uri: path, method: .get, headers: conditional)
+                #expect(notModified.status == .notModified)
+                #expect(notModified.body.readableBytes == 0)
+            }
+            let head = try await client.execute(uri: path, method: .head)
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+            #expect(try await client.execute(uri: path + "x", method: .get).status == .notFound)
+            // Other routes still reach the router behind the fast path on the same connection.
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            #expect(try await client.execute(uri: path, method: .get).status == .ok)
         }
     }
 }

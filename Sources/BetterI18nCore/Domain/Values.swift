@@ -66,7 +66,7 @@ public struct LanguageCode: Hashable, Sendable, Codable, Comparable, CustomStrin
     public init(_ raw: String) throws {
         let code = raw.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
         let subtags = code.split(separator: "-", omittingEmptySubsequences: false)
-        let alphanumeric = Set("abcdefghijklmnopqrstuvwxyz0123456789")
+        let alphanumeric = Self.alphanumeric
         guard let primary = subtags.first,
               (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter }),
               subtags.count <= 6,
@@ -87,6 +87,9 @@ public struct LanguageCode: Hashable, Sendable, Codable, Comparable, CustomStrin
             return name
         }
     }
+
+    /// Built once: a set per call was measurable when reading 100,000 stored values.
+    private static let alphanumeric = Set("abcdefghijklmnopqrstuvwxyz0123456789")
 
     /// Looking a name up in ICU is slow; the answers never change.
     private static let names = Mutex<[String: String]>([:])

@@ -42,25 +42,8 @@ struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func serve(_ hit: CDNCatalog.Hit, _ request: Request) -> Response {
-        let encoding = ContentNegotiation.encoding(request.headers[.acceptEncoding])
-        var headers = HTTPFields()
-        headers.reserveCapacity(9)
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = hit.immutable ? Self.versionedCacheControl : Self.latestCacheControl
-        headers[.eTag] = hit.file.etag(encoding)
-        headers[.vary] = "Accept-Encoding"
-        headers[.accessControlAllowOrigin] = "*"
-        headers[.xContentTypeOptions] = "nosniff"
-        if let condition = request.headers[.ifNoneMatch], ContentNegotiation.matches(condition, hit.file) {
-            return Response(status: .notModified, headers: headers)
-        }
-        if encoding != .identity { headers[.contentEncoding] = encoding.rawValue }
-        let body = hit.file.representation(encoding)
-        headers[.contentLength] = String(body.readableBytes)
-        if request.method == .head {
-            return Response(status: .ok, headers: headers, body: .init())
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        let answer = CDNAnswer(hit, method: request.method, headers: request.headers)
+        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
     private func preflight() -> Response {
@@ -76,6 +59,39 @@ struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = response
         response.headers[.accessControlAllowOrigin] = "*"
         return response
+    }
+}
+
+/// The response to a GET or HEAD of a published file — status, headers and body — shared by
+/// the middleware and the event-loop fast path (``CDNFastPath``) so both answer alike.
+struct CDNAnswer {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer?
+
+    init(_ hit: CDNCatalog.Hit, method: HTTPRequest.Method, headers request: HTTPFields) {
+        let encoding = ContentNegotiation.encoding(request[.acceptEncoding])
+        var headers = HTTPFields()
+        headers.reserveCapacity(9)
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = hit.immutable ? CDNMiddleware<AppRequestContext>.versionedCacheControl
+            : CDNMiddleware<AppRequestContext>.latestCacheControl
+        headers[.eTag] = hit.file.etag(encoding)
+        headers[.vary] = "Accept-Encoding"
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.xContentTypeOptions] = "nosniff"
+        if let condition = request[.ifNoneMatch], ContentNegotiation.matches(condition, hit.file) {
+            status = .notModified
+            self.headers = headers
+            body = nil
+            return
+        }
+        if encoding != .identity { headers[.contentEncoding] = encoding.rawValue }
+        let representation = hit.file.representation(encoding)
+        headers[.contentLength] = String(representation.readableBytes)
+        status = .ok
+        self.headers = headers
+        body = method == .head ? nil : representation
     }
 }
 
@@ -99,9 +115,12 @@ struct CDNMount: Sendable {
 
     /// The path below the CDN base (no leading slash), or nil when the request is not for the CDN.
     func relativePath(_ request: Request) -> Substring? {
-        let path = request.uri.path
+        relativePath(path: request.uri.path, authority: request.head.authority)
+    }
+
+    func relativePath(path: String, authority: String?) -> Substring? {
         if let host {
-            guard request.head.authority == host else { return nil }
+            guard authority == host else { return nil }
             return path.dropFirst()
         }
         guard path.hasPrefix(prefix) else { return nil }
