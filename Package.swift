@@ -10,6 +10,7 @@ import PackageDescription
 /// - `BetterI18nProjects`: keys and translations as partners write them (bulk rules, ICU checks).
 /// - `BetterI18nOAuth`: the authorization server engine (RFC 6749, 7636, 7009, 7662, 7591, 8707).
 /// - `BetterI18nCDN`: the CDN's files (rendering, compression, path lookup) and `cdn export`.
+/// - `BetterI18nMCP`: the MCP tools (SPEC §9) over a partner-API abstraction, for stdio and HTTP.
 /// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
 /// - `better-i18n`: the command-line executable.
 let package = Package(
@@ -34,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(
@@ -97,6 +99,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "BetterI18nMCP",
+            dependencies: [
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "BetterI18nHTTP",
             dependencies: [
                 "BetterI18nCore",
@@ -105,6 +114,8 @@ let package = Package(
                 "BetterI18nOAuth",
                 "BetterI18nProjects",
                 "BetterI18nCDN",
+                "BetterI18nMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -123,6 +134,8 @@ let package = Package(
                 "BetterI18nOAuth",
                 "BetterI18nHTTP",
                 "BetterI18nCDN",
+                "BetterI18nMCP",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -63,8 +63,9 @@ class Browser:
         assert response.status_code == 303, response.text
         return response.headers["Location"]
 
-    def consent(self, authorize_url, approve=True):
-        """Follows the authorization URL as a user would and returns the redirect back to the client."""
+    def consent(self, authorize_url, approve=True, scopes=None):
+        """Follows the authorization URL as a user would and returns the redirect back to the client.
+        `scopes`: tick exactly these (default: what the page ticks, the default-on scopes)."""
         response = self.session.get(authorize_url, allow_redirects=False)
         if response.status_code == 303 and response.headers["Location"].startswith("/login"):
             return_to = parse_qs(urlparse(response.headers["Location"]).query)["return_to"][0]
@@ -75,7 +76,12 @@ class Browser:
         data = list(form.fields)
         data.append(("organization_id", form.options[0]))
         data.append(("project_access", "all"))
-        data += [(name, value) for name, value, checked in form.checkboxes if name == "scope" and checked]
+        if scopes is None:
+            data += [(name, value) for name, value, checked in form.checkboxes if name == "scope" and checked]
+        else:
+            offered = {value for name, value, _ in form.checkboxes if name == "scope"}
+            assert set(scopes) <= offered, f"consent page does not offer {set(scopes) - offered}"
+            data += [("scope", scope) for scope in scopes]
         data.append(("decision", "approve" if approve else "deny"))
         answer = self.session.post(self.base + "/api/auth/mcp/authorize", data=data, allow_redirects=False)
         assert answer.status_code == 303, answer.text

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BetterI18nMCP
 
 /// `better-i18n`: one binary for the server, operator commands and offline token checks (SPEC §2).
 @main
@@ -10,6 +11,7 @@ struct BetterI18nCommand: AsyncParsableCommand {
             Every option can also be set with an environment variable BETTER_I18N_<NAME> \
             (for example BETTER_I18N_DATABASE_URL); flags win over the environment.
             """,
-        subcommands: [ServeCommand.self, AdminCommand.self, TokenCommand.self, CDNCommand.self]
+        version: BetterI18nVersion.current,
+        subcommands: [ServeCommand.self, MCPCommand.self, AdminCommand.self, TokenCommand.self, CDNCommand.self]
     )
 }

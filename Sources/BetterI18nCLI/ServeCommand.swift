@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let dependencies = AppDependencies(configuration: configuration, storage: storage, metrics: registry, logger: logger)
             let app = BetterI18nServer.buildApplication(dependencies, services: [
-                Housekeeping(storage: storage, clock: SystemWallClock(), logger: logger),
+                Housekeeping(storage: storage, clock: SystemWallClock(), logger: logger, mcpSessions: dependencies.mcpSessions),
             ])
             logger.info("ready", metadata: [
                 "database": .string(storage.backendName),

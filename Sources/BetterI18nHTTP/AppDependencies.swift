@@ -20,6 +20,8 @@ public struct AppDependencies: Sendable {
     public let releases: ReleaseService
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
+    /// Open Streamable-HTTP MCP sessions.
+    public let mcpSessions = MCPSessions()
     /// Project views for the partner API, trusted for half a second.
     let projectCache = FreshnessCache<ProjectID, ProjectSnapshot>(lifetime: .milliseconds(500))
 

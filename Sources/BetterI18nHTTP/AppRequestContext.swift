@@ -21,6 +21,11 @@ public struct AppRequestContext: RequestContext {
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
+    init(coreContext: CoreRequestContextStorage, clientAddress: String) {
+        self.coreContext = coreContext
+        self.clientAddress = clientAddress
+    }
+
     /// Request bodies are limited to 5 MiB (SPEC §6.3 `413 payload_too_large`).
     public var maxUploadSize: Int { 5 * 1024 * 1024 }
 }

@@ -27,6 +27,9 @@ public enum BetterI18nServer {
         SettingsRoutes(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
         ResourceRoutes(dependencies: dependencies).register(on: router)
+        let box = RouterBox()
+        MCPRoutes(dependencies: dependencies, router: box).register(on: router)
+        box.set(router.buildResponder())
         return router
     }
 

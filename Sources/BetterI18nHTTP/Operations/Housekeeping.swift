@@ -11,8 +11,13 @@ public struct Housekeeping: Service {
     let clock: any WallClock
     let logger: Logger
     let interval: Duration
+    /// Idle MCP sessions are closed on each sweep, and all of them at shutdown.
+    let mcpSessions: MCPSessions?
 
-    public init(storage: any Storage, clock: any WallClock, logger: Logger, interval: Duration = .seconds(600)) {
+    public init(
+        storage: any Storage, clock: any WallClock, logger: Logger, interval: Duration = .seconds(600), mcpSessions: MCPSessions? = nil
+    ) {
+        self.mcpSessions = mcpSessions
         self.storage = storage
         self.clock = clock
         self.logger = logger
@@ -26,8 +31,9 @@ public struct Housekeeping: Service {
             let now = clock.now()
             let sessions = try await storage.deleteSessions(expiredBefore: now)
             let pending = try await storage.deletePendingAuthorizations(expiredBefore: now)
-            if sessions + pending > 0 {
-                logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "expired_requests": "\(pending)"])
+            let mcp = await mcpSessions?.closeIdle() ?? 0
+            if sessions + pending + mcp > 0 {
+                logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "expired_requests": "\(pending)", "idle_mcp_sessions": "\(mcp)"])
             }
             return sessions + pending
         } catch {
@@ -46,5 +52,6 @@ public struct Housekeeping: Service {
                 await sweep()
             }
         }
+        await mcpSessions?.closeAll()
     }
 }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import BetterI18nCore
+import BetterI18nMCP
+import Foundation
+import MCP
+
+/// `better-i18n mcp` (SPEC §9): the MCP server over stdio for AI agents, calling the partner
+/// REST API at `BETTER_I18N_API_URL` with the installation token in `BETTER_I18N_API_KEY`.
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Run the MCP server over stdio for AI agents.",
+        discussion: """
+            BETTER_I18N_API_KEY: an installation token (bi_oat_…), required. \
+            BETTER_I18N_API_URL: the partner API's base URL (default http://127.0.0.1:8080). \
+            stdout carries the MCP protocol; diagnostics go to stderr.
+            """
+    )
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let key: String
+        let baseURL: URL
+        do {
+            key = try Self.checkKey(environment["BETTER_I18N_API_KEY"])
+            baseURL = try ServerConfiguration.parseBaseURL(environment["BETTER_I18N_API_URL"] ?? "http://127.0.0.1:8080",
+                                                           setting: "BETTER_I18N_API_URL")
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+            throw ExitCode.failure
+        } catch let error as BetterI18nCore.ValidationError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+        let server = await BetterI18nMCPServer.make(api: RemotePartnerAPI(baseURL: baseURL, token: key), version: BetterI18nVersion.current)
+        try await server.start(transport: StdioTransport())
+        await server.waitUntilCompleted()
+    }
+
+    /// The key must be an installation token with a valid checksum; anything else is named.
+    static func checkKey(_ raw: String?) throws -> String {
+        guard let key = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty else {
+            throw CommandFailure(message: "BETTER_I18N_API_KEY is not set: set it to an installation token (bi_oat_…), minted with POST /api/oauth-client/installations/{grant_id}/tokens.")
+        }
+        switch SecretFormatCheck(key) {
+        case .valid(.installationToken):
+            return key
+        case .valid(.publicContentKey):
+            throw CommandFailure(message: "BETTER_I18N_API_KEY is a public Content API key (bi_pub_), which only reads published content; the MCP server needs an installation token (bi_oat_…).")
+        case .valid(.accessToken):
+            throw CommandFailure(message: "BETTER_I18N_API_KEY is an OAuth access token (bi_at_), which can only mint installation tokens; mint one (bi_oat_…) and use that.")
+        case .valid(let kind):
+            throw CommandFailure(message: "BETTER_I18N_API_KEY is a \(kind.displayName) (\(kind.prefix)), not an installation token (bi_oat_…).")
+        case .badChecksum(let kind):
+            throw CommandFailure(message: "BETTER_I18N_API_KEY looks like a \(kind.displayName) (\(kind.prefix)) but its checksum does not hold: it is mistyped or truncated.")
+        case .unknownKind:
+            throw CommandFailure(message: "BETTER_I18N_API_KEY is not a Better i18n token; an installation token starts with bi_oat_.")
+        }
+    }
+}
