@@ -107,7 +107,7 @@ struct MCPRoutes {
         let api = dependencies.configuration.apiURL
         let host = api.host ?? "127.0.0.1"
         let origin = "\(api.scheme ?? "http")://\(host)"
-        var hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*", host, "\(host):*"]
+        var hosts = ["127.0.0.1", "127.0.0.1:*", "localhost", "localhost:*", "[::1]", "[::1]:*", host, "\(host):*"]
         var origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*", origin, "\(origin):*"]
         if let port = api.port {
             hosts.append("\(host):\(port)")

@@ -1,0 +1,138 @@
+import BetterI18nCore
+@testable import BetterI18nCLI
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// SPEC §9 over Streamable HTTP at `{api}/mcp`, through the router: the token check and its
+/// challenge, sessions bound to their grant, and tools that go through the REST checks.
+@Suite struct MCPEndpointTests {
+    static let accept = "application/json, text/event-stream"
+
+    private func rpc(_ client: any TestClientProtocol, token: String?, session: String? = nil,
+                     _ body: [String: Any]) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json", .accept: Self.accept]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let session {
+            headers[.init("Mcp-Session-Id")!] = session
+            headers[.init("MCP-Protocol-Version")!] = "2025-06-18"
+        }
+        return try await client.execute(uri: "/mcp", method: .post, headers: headers,
+                                        body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+    }
+
+    /// The JSON-RPC message of a response, whether sent as JSON or as one SSE event.
+    private func message(_ response: TestResponse) throws -> [String: Any] {
+        let text = String(decoding: response.body.readableBytesView, as: UTF8.self)
+        let json = text.split(separator: "\n").first { $0.hasPrefix("data: {") }.map { String($0.dropFirst(6)) } ?? text
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    }
+
+    private func initialize(_ client: any TestClientProtocol, token: String) async throws -> String {
+        let response = try await rpc(client, token: token, ["jsonrpc": "2.0", "id": 1, "method": "initialize", "params": [
+            "protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "test", "version": "1"],
+        ]])
+        #expect(response.status == .ok)
+        let session = try #require(response.headers[.init("Mcp-Session-Id")!])
+        _ = try await rpc(client, token: token, session: session, ["jsonrpc": "2.0", "method": "notifications/initialized"])
+        return session
+    }
+
+    private func callTool(_ client: any TestClientProtocol, token: String, session: String, _ name: String,
+                          _ arguments: [String: Any]) async throws -> (isError: Bool, text: String) {
+        let response = try await rpc(client, token: token, session: session, [
+            "jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": ["name": name, "arguments": arguments],
+        ])
+        let result = try #require(try message(response)["result"] as? [String: Any])
+        let text = (result["content"] as? [[String: Any]])?.compactMap { $0["text"] as? String }.joined(separator: "\n") ?? ""
+        return (result["isError"] as? Bool ?? false, text)
+    }
+
+    @Test func withoutAValidInstallationTokenTheEndpointPointsAtItsMetadata() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let metadata = "\(world.issuer)/.well-known/oauth-protected-resource/mcp"
+            let anonymous = try await rpc(client, token: nil, ["jsonrpc": "2.0", "id": 1, "method": "initialize"])
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.wwwAuthenticate] == #"Bearer resource_metadata="\#(metadata)""#)
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "org:read projects:read")
+            let wrongKind = try await rpc(client, token: tokens.access_token, ["jsonrpc": "2.0", "id": 1, "method": "initialize"])
+            #expect(wrongKind.status == .unauthorized, "an access token is not an installation token")
+            #expect(wrongKind.headers[.wwwAuthenticate]?.contains(#"error="invalid_token""#) == true)
+
+            let installation = try await PartnerResourceTests.Partner(client: client, world: world, tokens: tokens).installation()
+            let session = try await initialize(client, token: installation)
+            #expect(try await callTool(client, token: installation, session: session, "listProjects", [:]).isError == false)
+            world.clock.advance(by: world.server.dependencies.configuration.installationTokenTTL + 1)
+            let expired = try await rpc(client, token: installation, session: session, ["jsonrpc": "2.0", "id": 2, "method": "tools/list"])
+            #expect(expired.status == .unauthorized, "an expired token is refused, session or not")
+            #expect(expired.headers[.wwwAuthenticate]?.contains("resource_metadata=") == true)
+        }
+    }
+
+    @Test func toolsGoThroughTheRESTChecks() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "org:read projects:read keys:read")
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let token = try await partner.installation()
+            let session = try await initialize(client, token: token)
+
+            let list = try await rpc(client, token: token, session: session, ["jsonrpc": "2.0", "id": 3, "method": "tools/list"])
+            let tools = try #require((try message(list)["result"] as? [String: Any])?["tools"] as? [[String: Any]])
+            #expect(tools.count == 11)
+
+            let projects = try await callTool(client, token: token, session: session, "listProjects", [:])
+            #expect(!projects.isError)
+            #expect(projects.text.contains("\(world.organization.slug.value)/web"))
+            let publish = try await callTool(client, token: token, session: session, "publishTranslations",
+                                             ["project": world.projects[0].id.rawValue])
+            #expect(publish.isError)
+            #expect(publish.text.contains("missing_scope") && publish.text.contains("translations:publish"))
+            #expect(try await world.storage.releases(of: world.projects[0].id).isEmpty)
+            let write = try await callTool(client, token: token, session: session, "createKeys",
+                                           ["project": world.projects[0].id.rawValue, "keys": [["name": "a"]]])
+            #expect(write.isError && write.text.contains("keys:write"))
+
+            // A session answers only with a token: a made-up session id is not found.
+            let unknown = try await rpc(client, token: token, session: "no-such-session", ["jsonrpc": "2.0", "id": 4, "method": "tools/list"])
+            #expect(unknown.status == .notFound)
+
+            // Revoking the grant: the endpoint refuses its tokens at once, naming the reason.
+            let uninstall = try await client.execute(uri: "/api/oauth-client/installations/\(tokens.grant_id)", method: .delete,
+                                                     headers: [.authorization: "Bearer \(tokens.access_token)"])
+            #expect(uninstall.status == .noContent)
+            let revoked = try await rpc(client, token: token, session: session, ["jsonrpc": "2.0", "id": 5, "method": "tools/list"])
+            #expect(revoked.status == .unauthorized)
+            #expect(String(decoding: revoked.body.readableBytesView, as: UTF8.self).contains("grant_revoked"))
+        }
+    }
+}
+
+/// `better-i18n mcp` start-up checks (SPEC §9): only an installation token starts the server.
+@Suite struct MCPCommandTests {
+    private func failure(_ key: String?) -> String? {
+        do {
+            _ = try MCPCommand.checkKey(key)
+            return nil
+        } catch {
+            return (error as? CommandFailure)?.message
+        }
+    }
+
+    @Test func onlyAnInstallationTokenIsAccepted() throws {
+        let random = SystemRandomSource()
+        #expect(failure(Secret(kind: .installationToken, random: random).value) == nil)
+        #expect(failure(nil)?.contains("not set") == true)
+        #expect(failure("  ")?.contains("not set") == true)
+        #expect(failure("sk-1234")?.contains("not a Better i18n token") == true)
+        #expect(failure(Secret(kind: .publicContentKey, random: random).value)?.contains("public Content API key (bi_pub_)") == true)
+        #expect(failure(Secret(kind: .accessToken, random: random).value)?.contains("OAuth access token (bi_at_)") == true)
+        #expect(failure(Secret(kind: .refreshToken, random: random).value)?.contains("not an installation token") == true)
+        var typo = Secret(kind: .installationToken, random: random).value
+        typo.removeLast()
+        typo += typo.last == "A" ? "B" : "A"
+        #expect(failure(typo)?.contains("checksum") == true)
+    }
+}
