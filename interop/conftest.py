@@ -26,9 +26,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, database=None, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="better-i18n-interop-")
-        self.database = "sqlite://" + os.path.join(self.dir, "db.sqlite")
+        self.database = database or "sqlite://" + os.path.join(self.dir, "db.sqlite")
+        self.extra_args = list(extra_args)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
@@ -43,7 +44,8 @@ class Server:
 
     def start(self):
         self.process = subprocess.Popen(
-            [BINARY, "serve", "--port", str(self.port), "--database-url", self.database, "--bcrypt-cost", "4"],
+            [BINARY, "serve", "--port", str(self.port), "--database-url", self.database, "--bcrypt-cost", "4",
+             *self.extra_args],
             stdout=self.log, stderr=self.log,
         )
         deadline = time.time() + 30

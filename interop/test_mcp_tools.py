@@ -174,18 +174,8 @@ def test_a_revoked_grant_is_refused(server, transport):
 @pytest.fixture(scope="module")
 def short_lived(server):
     """A second instance on the same database whose installation tokens live one second."""
-    other = Server()
-    other.database = server.database
-    other.process = subprocess.Popen(
-        [BINARY, "serve", "--port", str(other.port), "--database-url", other.database, "--installation-token-ttl", "1"],
-        stdout=other.log, stderr=other.log)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if requests.get(other.base + "/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.1)
+    other = Server(database=server.database, extra_args=["--installation-token-ttl", "1"])
+    other.start()
     yield other
     other.stop()
 

@@ -1,3 +1,4 @@
+import BetterI18nCore
 import Crypto
 import NIOCore
 import Synchronization
@@ -18,7 +19,7 @@ public final class CDNFile: Sendable {
 
     public init(_ bytes: [UInt8]) {
         body = ByteBuffer(bytes: bytes)
-        sha256 = SHA256.hash(data: bytes).hexString
+        sha256 = Hex.lowercase(SHA256.hash(data: bytes))
         etag = "\"\(sha256.prefix(32))\""
     }
 
@@ -51,18 +52,5 @@ public final class CDNFile: Sendable {
             slot = made
             return made
         }
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -19,18 +19,12 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let key: String
-        let baseURL: URL
-        do {
+        var key = ""
+        var baseURL = URL(fileURLWithPath: "/")
+        try await Self.reportingFailures {
             key = try Self.checkKey(environment["BETTER_I18N_API_KEY"])
             baseURL = try ServerConfiguration.parseBaseURL(environment["BETTER_I18N_API_URL"] ?? "http://127.0.0.1:8080",
                                                            setting: "BETTER_I18N_API_URL")
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as BetterI18nCore.ValidationError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode.failure
         }
         let server = await BetterI18nMCPServer.make(api: RemotePartnerAPI(baseURL: baseURL, token: key), version: BetterI18nVersion.current)
         try await server.start(transport: StdioTransport())

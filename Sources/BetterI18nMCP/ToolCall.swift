@@ -225,6 +225,7 @@ struct ToolCall {
         if let languages = try strings("languages", required: false) { query.append(("languages", languages.joined(separator: ","))) }
         if let keys = try strings("keys", required: false) { query.append(("keys", keys.joined(separator: ","))) }
         if let namespace = try string("namespace") { query.append(("namespace", namespace)) }
+        if let status = try string("status") { query.append(("status", status)) }
         let body = try await rest("GET", "/v1/projects/\(id)/translations", query: query)
         let values = body["translations"] as? [[String: Any]] ?? []
         if values.isEmpty { return "No translations match." + Self.more(body) }

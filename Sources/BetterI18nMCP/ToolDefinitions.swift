@@ -90,10 +90,12 @@ extension PartnerTools {
                  ],
              ], required: ["project", "translations"]), annotations: write),
         Tool(name: "getTranslations", title: "Get translations",
-             description: "Current (draft) values, filtered by languages, namespace or keys. Needs translations:read.",
+             description: "Current values, filtered by languages, namespace, keys or status (draft/published). Needs translations:read.",
              inputSchema: schema([
                  "project": project, "languages": languageList, "namespace": ["type": "string"],
                  "keys": ["type": "array", "items": ["type": "string"], "description": "Key names or ids."],
+                 "status": ["type": "string", "enum": ["draft", "published"],
+                            "description": "published: as in the latest release; draft: changed or never published."],
                  "cursor": cursor, "limit": limit,
              ]), annotations: read),
         Tool(name: "getPendingChanges", title: "Pending changes",

@@ -92,13 +92,7 @@ public struct ReleaseService: Sendable {
 
     public func pendingChanges(_ project: Project) async throws -> [LanguageCode: PendingChanges] {
         let languages = try await storage.languages(of: project.id).map(\.code)
-        let latest = try await storage.latestReleaseVersion(of: project.id)
-        var released: [LanguageCode: ReleaseContent.Tree] = [:]
-        if latest > 0, let release = try await storage.release(of: project.id, version: latest) {
-            for language in try await storage.releaseLanguages(release.id) {
-                released[language.language] = try ReleaseContent.parse(language.content)
-            }
-        }
+        let released = try await publishedValues(project)
         let current = CurrentValues(PublishInput(
             keys: try await storage.keys(in: project.id, includingDeleted: false),
             translations: try await storage.translations(in: project.id), previous: []
@@ -128,6 +122,17 @@ public struct ReleaseService: Sendable {
             result[language] = changes
         }
         return result
+    }
+
+    /// The values of the latest release by language, namespace and key; empty before the first.
+    public func publishedValues(_ project: Project) async throws -> [LanguageCode: ReleaseContent.Tree] {
+        let latest = try await storage.latestReleaseVersion(of: project.id)
+        guard latest > 0, let release = try await storage.release(of: project.id, version: latest) else { return [:] }
+        var released: [LanguageCode: ReleaseContent.Tree] = [:]
+        for language in try await storage.releaseLanguages(release.id) {
+            released[language.language] = try ReleaseContent.parse(language.content)
+        }
+        return released
     }
 
     static func displayName(_ namespace: String, _ key: String) -> String {

@@ -107,6 +107,13 @@ import Testing
                 as? [String: [String: [String]]])
             #expect(after["de"] == ["added": [], "changed": ["greeting"], "deleted": []])
             #expect(after["en"] == ["added": [], "changed": [], "deleted": ["farewell"]])
+
+            // The status filter tells drafts from published values.
+            let drafts = try object(try await setup.partner.call(setup.base + "/translations?status=draft", token: setup.token))
+            #expect((drafts["translations"] as? [[String: Any]])?.map { "\($0["language"]!):\($0["key"]!)" } == ["de:greeting"])
+            let published = try object(try await setup.partner.call(setup.base + "/translations?status=published&languages=de", token: setup.token))
+            #expect((published["translations"] as? [[String: Any]])?.map { $0["key"] as? String } == ["pay"])
+            #expect(try await setup.partner.call(setup.base + "/translations?status=final", token: setup.token).status == .badRequest)
         }
     }
 

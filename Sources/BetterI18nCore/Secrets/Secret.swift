@@ -68,20 +68,7 @@ public struct SecretDigest: Sendable, Hashable, CustomStringConvertible {
     public let hex: String
 
     public init(of secret: String) {
-        self.hex = Self.hex(SHA256.hash(data: Data(secret.utf8)))
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// Lowercase hex by table: `String(format:)` per byte was measurable on every request.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        self.hex = Hex.lowercase(SHA256.hash(data: Data(secret.utf8)))
     }
 
     public init(hex: String) {

@@ -153,21 +153,9 @@ struct MCPRoutes {
         }
     }
 
+    /// SPEC §9's challenge: `resource_metadata` only, no realm.
     private func challenge(_ failure: BearerFailure) -> APIError {
-        let base = #"Bearer resource_metadata="\#(resourceMetadata)""#
-        switch failure {
-        case .missing:
-            return APIError(status: .unauthorized, code: "invalid_token", description: "An installation token (Bearer bi_oat_…) is required.",
-                            headers: [.wwwAuthenticate: base])
-        case .invalid:
-            return APIError(status: .unauthorized, code: "invalid_token",
-                            description: "The token is malformed, unknown, expired, revoked or not an installation token.",
-                            headers: [.wwwAuthenticate: base + #", error="invalid_token""#])
-        case .grantRevoked:
-            return APIError(status: .unauthorized, code: "grant_revoked",
-                            description: "The user revoked this app's access to the organization; authorize again.",
-                            headers: [.wwwAuthenticate: base + #", error="invalid_token", error_description="grant revoked""#])
-        }
+        PartnerCredentials.error(failure, resourceMetadata: resourceMetadata, realm: false, revokedIsUnauthorized: true)
     }
 }
 

@@ -169,6 +169,16 @@ struct KeyRoutes {
             let names = Set(String(raw).split(separator: ",").map(String.init))
             values = values.filter { keys[$0.keyID].map { names.contains($0.name.value) || names.contains($0.id.rawValue) } ?? false }
         }
+        if let raw = query["status"].map(String.init) {
+            // Statuses are not stored: a value is published when the latest release has it.
+            guard raw == "draft" || raw == "published" else { throw APIError.invalidRequest("status must be draft or published.") }
+            let released = try await dependencies.releases.publishedValues(project)
+            values = values.filter { value in
+                guard let key = keys[value.keyID] else { return false }
+                let isPublished = released[value.language]?[key.namespace.value]?[key.name.value] == value.value
+                return isPublished == (raw == "published")
+            }
+        }
         let page = try Page(request).slice(values)
         let items = page.items.compactMap { value -> TranslationJSON? in
             guard let key = keys[value.keyID] else { return nil }

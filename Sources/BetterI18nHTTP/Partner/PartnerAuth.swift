@@ -16,9 +16,15 @@ enum PartnerCredentials {
     }
 
     /// The §6.3 answer for a refused token, with the RFC 6750 §3 challenge.
-    static func error(_ failure: BearerFailure, resourceMetadata: String?) -> APIError {
-        var challenge = #"Bearer realm="better-i18n""#
-        if let resourceMetadata { challenge += #", resource_metadata="\#(resourceMetadata)""# }
+    ///
+    /// - Parameter revokedIsUnauthorized: `{api}/mcp` answers a revoked grant with `401` (naming
+    ///   `grant_revoked`) rather than REST's `410`, since an MCP client answers a 401 by sending
+    ///   the user back to consent.
+    static func error(
+        _ failure: BearerFailure, resourceMetadata: String?, realm: Bool = true, revokedIsUnauthorized: Bool = false
+    ) -> APIError {
+        let parts = (realm ? [#"realm="better-i18n""#] : []) + (resourceMetadata.map { [#"resource_metadata="\#($0)""#] } ?? [])
+        let challenge = "Bearer " + parts.joined(separator: ", ")
         switch failure {
         case .missing:
             return APIError(status: .unauthorized, code: "invalid_token", description: "A bearer token is required.",
@@ -27,6 +33,10 @@ enum PartnerCredentials {
             return APIError(status: .unauthorized, code: "invalid_token",
                             description: "The token is malformed, unknown, expired, revoked or not valid for this endpoint.",
                             headers: [.wwwAuthenticate: challenge + #", error="invalid_token""#])
+        case .grantRevoked where revokedIsUnauthorized:
+            return APIError(status: .unauthorized, code: "grant_revoked",
+                            description: "The user revoked this app's access to the organization; authorize again.",
+                            headers: [.wwwAuthenticate: challenge + #", error="invalid_token", error_description="grant revoked""#])
         case .grantRevoked:
             return APIError(status: .gone, code: "grant_revoked", description: "The user revoked this app's access to the organization.")
         }
