@@ -129,6 +129,7 @@ let package = Package(
             name: "BetterI18nCLI",
             dependencies: [
                 "BetterI18nCore",
+                "BetterI18nProjects",
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
                 "BetterI18nOAuth",

@@ -16,6 +16,11 @@ public final class CDNCatalog: Sendable {
         public let file: CDNFile
         /// A `v{version}/` path: its bytes never change.
         public let immutable: Bool
+
+        public init(file: CDNFile, immutable: Bool) {
+            self.file = file
+            self.immutable = immutable
+        }
     }
 
     public static let latestLifetime: Duration = .seconds(1)

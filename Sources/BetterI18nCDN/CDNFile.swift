@@ -14,6 +14,7 @@ public final class CDNFile: Sendable {
     /// Strong validator from the content hash. The compressed forms carry their own suffix,
     /// as RFC 9110 §8.8.3 asks of strong validators for different representations.
     public let etag: String
+    private let heads = Mutex<[Int: ByteBuffer]>([:])
     private let gzipped = Mutex<ByteBuffer?>(nil)
     private let brotlied = Mutex<ByteBuffer?>(nil)
 
@@ -41,6 +42,15 @@ public final class CDNFile: Sendable {
 
     public func etag(_ encoding: Encoding) -> String {
         encoding == .identity ? etag : "\"\(sha256.prefix(32))-\(encoding.rawValue)\""
+    }
+
+    /// Serialized response heads of this file, kept by the HTTP layer under keys of its own
+    /// (encoding, cache lifetime, status), so answering from memory writes no header twice.
+    public func head(_ key: Int, make: () -> ByteBuffer) -> ByteBuffer {
+        if let done = heads.withLock({ $0[key] }) { return done }
+        let made = make()
+        heads.withLock { $0[key] = made }
+        return made
     }
 
     private func cached(_ slot: borrowing Mutex<ByteBuffer?>, _ compress: ([UInt8]) -> [UInt8]) -> ByteBuffer {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BetterI18nAccounts
 import BetterI18nCore
+import BetterI18nProjects
 import BetterI18nHTTP
 import BetterI18nStorage
 import Foundation
@@ -80,12 +81,20 @@ struct ServeCommand: AsyncParsableCommand {
             fflush(nil)
             return
         }
+        // A first release, so the demo's CDN serves files from the start.
+        var cdnLine = ""
+        if let organization = try await storage.organization(slug: try Slug(credentials.organizationSlug)),
+           let project = try await storage.project(organization: organization.id, slug: try Slug(credentials.projectSlug)) {
+            _ = try await ReleaseService(storage: storage, clock: SystemWallClock(), random: SystemRandomSource())
+                .publish(project, languages: nil, publishedBy: "operator")
+            cdnLine = "\n  CDN manifest:   \(configuration.cdnURL.absoluteString)/\(credentials.organizationSlug)/\(credentials.projectSlug)/manifest.json"
+        }
         print("""
             Better i18n demo data seeded.
               Dashboard:      \(dashboard)/
               Email:          \(credentials.email)
               Password:       \(credentials.password)
-              Organization:   \(credentials.organizationSlug)   Project: \(credentials.projectSlug)
+              Organization:   \(credentials.organizationSlug)   Project: \(credentials.projectSlug)\(cdnLine)
 
               Confidential OAuth client (web)
                 client_id:     \(credentials.confidentialClientID)

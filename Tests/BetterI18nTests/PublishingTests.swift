@@ -5,6 +5,7 @@ import BetterI18nCore
 import BetterI18nHTTP
 import BetterI18nProjects
 import Foundation
+import Glibc
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -393,6 +394,128 @@ import Testing
             // Other routes still reach the router behind the fast path on the same connection.
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(try await client.execute(uri: path, method: .get).status == .ok)
+        }
+    }
+}
+
+/// Raw HTTP/1.1 over a socket, to send exactly the bytes a test means (pipelining, split heads).
+struct RawHTTPConnection {
+    let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        struct Refused: Error {}
+        guard connected == 0 else { throw Refused() }
+    }
+
+    func send(_ text: String) {
+        _ = Array(text.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, 0) }
+    }
+
+    struct Answer {
+        let status: Int
+        let headers: [String: String]
+        let body: String
+    }
+
+    /// Reads one answer per method given (a HEAD answer has no body whatever its length says).
+    func read(_ methods: [String]) -> [Answer] {
+        var data: [UInt8] = []
+        var answers: [Answer] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while answers.count < methods.count {
+            if let answer = Self.parse(&data, head: methods[answers.count] == "HEAD") {
+                answers.append(answer)
+                continue
+            }
+            let count = recv(socket, &chunk, chunk.count, 0)
+            guard count > 0 else { break }
+            data += chunk[0..<count]
+        }
+        return answers
+    }
+
+    var isClosed: Bool {
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, 0) == 0
+    }
+
+    func close() { _ = Glibc.close(socket) }
+
+    private static func parse(_ data: inout [UInt8], head: Bool) -> Answer? {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard let end = (0..<max(0, data.count - 3)).first(where: { Array(data[$0..<$0 + 4]) == separator }) else { return nil }
+        let lines = String(decoding: data[0..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 { headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        let length = head ? 0 : Int(headers["content-length"] ?? "0") ?? 0
+        guard data.count >= end + 4 + length else { return nil }
+        let body = String(decoding: data[(end + 4)..<(end + 4 + length)], as: UTF8.self)
+        data.removeFirst(end + 4 + length)
+        let status = Int(lines[0].split(separator: " ")[1]) ?? 0
+        return Answer(status: status, headers: headers, body: body)
+    }
+}
+
+extension CDNFastPathTests {
+    @Test func rawRequestsArePipelinedInOrderAndAnythingUnusualTakesTheNormalPath() async throws {
+        let world = try await OAuthWorld()
+        let dependencies = world.server.dependencies
+        let project = world.projects[0]
+        _ = try await dependencies.releases.publish(project, languages: nil, publishedBy: "operator")
+        let path = "/cdn/\(world.organization.slug.value)/web/en.json"
+        try await BetterI18nServer.buildApplication(dependencies).test(.live) { client in
+            let port = try #require(client.port)
+            let get = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let warm = try RawHTTPConnection(port: port)
+            defer { warm.close() }
+            warm.send(get)
+            let expected = try #require(warm.read(["GET"]).first)
+            #expect(expected.status == 200)
+
+            // Pipelined: a miss (answered by the router) before two hits, all in one write.
+            let miss = "GET /cdn/nobody/web/en.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let head = "HEAD \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            let conditional = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: \(expected.headers["etag"] ?? "")\r\n\r\n"
+            let brotli = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip, br\r\n\r\n"
+            warm.send(get + miss + get + head + conditional + brotli)
+            let answers = warm.read(["GET", "GET", "GET", "HEAD", "GET", "GET"])
+            #expect(answers.map(\.status) == [200, 404, 200, 200, 304, 200])
+            #expect(answers[0].body == expected.body && answers[2].body == expected.body)
+            #expect(answers[1].headers["content-type"] == "application/json; charset=utf-8")
+            #expect(answers[3].headers["content-length"] == expected.headers["content-length"])
+            #expect(answers[5].headers["content-encoding"] == "br")
+            #expect(answers[0].headers.filter { $0.key != "date" } == expected.headers.filter { $0.key != "date" },
+                    "the raw path sends the router's headers")
+
+            // A head split across writes is still one request.
+            warm.send(String(get.prefix(20)))
+            try await Task.sleep(for: .milliseconds(50))
+            warm.send(String(get.dropFirst(20)))
+            #expect(warm.read(["GET"]).first?.body == expected.body)
+
+            // A body sends the connection the normal way for good; it keeps working.
+            warm.send("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}" + get)
+            #expect(warm.read(["POST", "GET"]).map(\.status) == [405, 200])
+
+            // Connection: close is honoured (the router answers and closes).
+            let closing = try RawHTTPConnection(port: port)
+            defer { closing.close() }
+            closing.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            #expect(closing.read(["GET"]).first?.body == expected.body)
+            #expect(closing.isClosed)
         }
     }
 }

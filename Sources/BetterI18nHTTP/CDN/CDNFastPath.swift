@@ -9,29 +9,48 @@ import NIOHTTPTypes
 ///
 /// Anything it cannot answer from memory — the first request after a publish, unknown paths,
 /// other methods, `Connection: close` — goes on to ``CDNMiddleware`` unchanged, which answers
-/// with the same ``CDNAnswer``. NIO's pipelining handler, upstream of this one, hands over one
-/// request at a time, so answering here never reorders responses on a connection.
-final class CDNFastPath: ChannelInboundHandler, RemovableChannelHandler {
+/// with the same ``CDNAnswer``. It answers only while the router owes no earlier answer on the
+/// connection, so pipelined responses keep their order. ``CDNRawFastPath``, which it installs
+/// at the front of the pipeline, takes most hits before they are even decoded.
+final class CDNFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
     private let catalog: CDNCatalog
     private let mount: CDNMount
     /// The answer to the request whose head was read, sent when its end arrives.
     private var pending: CDNAnswer?
+    /// Requests the raw path in front forwarded and that are not answered yet.
+    private let outstanding = CDNRawFastPath.Outstanding()
 
     init(catalog: CDNCatalog, mount: CDNMount) {
         self.catalog = catalog
         self.mount = mount
     }
 
+    /// Puts ``CDNRawFastPath`` at the front of the pipeline, before HTTP decoding.
+    func handlerAdded(context: ChannelHandlerContext) {
+        let raw = CDNRawFastPath(catalog: catalog, mount: mount, outstanding: outstanding)
+        try? context.pipeline.syncOperations.addHandler(raw, position: .first)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // Only the router's answers pass through here; this handler's own are written past it.
+        if case .end = unwrapOutboundIn(data), outstanding.count > 0 { outstanding.count -= 1 }
+        context.write(data, promise: promise)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            if let answer = answer(request) {
+            // Hummingbird answers pipelined requests one after another; answering here while it
+            // still owes an earlier answer would put this one first.
+            if outstanding.count == 0, let answer = answer(request) {
                 pending = answer
             } else {
+                outstanding.count += 1
                 context.fireChannelRead(data)
             }
         case .body:
@@ -42,7 +61,10 @@ final class CDNFastPath: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             pending = nil
-            context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: answer.headers))), promise: nil)
+            var headers = answer.headers
+            headers[.date] = HTTPDateHeader.now
+            headers[.server] = "better-i18n"
+            context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
             if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

@@ -1,0 +1,244 @@
+import BetterI18nCDN
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// The CDN's hottest path: complete `GET`/`HEAD` requests for files already in memory are read
+/// and answered as bytes at the front of the connection's pipeline, before HTTP decoding, with
+/// response heads serialized once per file. NIO's HTTP/1 codec and the HTTPTypes conversions
+/// cost more than everything else of such a request (measured: a constant answer through them
+/// tops out at the same rate as a real lookup; see `bench/cdn_bench.py`).
+///
+/// It only ever takes or forwards whole requests without a body, so the HTTP decoder behind it
+/// always starts at a request boundary; anything it does not fully understand — a body, a
+/// `Connection`/`Expect`/`Upgrade` header, HTTP/1.0, a request split oddly across reads beyond
+/// 16 KiB — switches the connection to plain pass-through for good. A request it forwards (a
+/// miss) is answered by the router; while such an answer is outstanding, later requests are
+/// forwarded too, so pipelined responses never overtake each other.
+final class CDNRawFastPath: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Requests handed to the router and not yet answered, counted by the ``CDNFastPath``
+    /// behind the codec (it sees them go in and their answers' ends come out). Event-loop only.
+    final class Outstanding {
+        var count = 0
+    }
+
+    private let catalog: CDNCatalog
+    private let mount: CDNMount
+    let outstanding: Outstanding
+    private var passThrough = false
+    private var pending: ByteBuffer?
+
+    static let maximumHead = 16 * 1024
+
+    init(catalog: CDNCatalog, mount: CDNMount, outstanding: Outstanding) {
+        self.catalog = catalog
+        self.mount = mount
+        self.outstanding = outstanding
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !passThrough else { return context.fireChannelRead(data) }
+        var buffer = unwrapInboundIn(data)
+        if var earlier = pending {
+            earlier.writeBuffer(&buffer)
+            buffer = earlier
+            pending = nil
+        }
+        var wrote = false
+        while buffer.readableBytes > 0 {
+            guard let headLength = Self.headLength(buffer) else {
+                // An incomplete head: wait for the rest, within reason.
+                if buffer.readableBytes > Self.maximumHead { return giveUp(context, buffer, flush: wrote) }
+                pending = buffer
+                break
+            }
+            guard let request = RawRequest(buffer.getSlice(at: buffer.readerIndex, length: headLength)!) else {
+                return giveUp(context, buffer, flush: wrote)
+            }
+            let whole = buffer.readSlice(length: headLength)!
+            if outstanding.count == 0, let hit = lookup(request) {
+                answer(hit, request, context)
+                wrote = true
+            } else {
+                // Decoded at once: by the time this returns, ``CDNFastPath`` has either answered it
+                // (nothing was outstanding) or counted it as outstanding for the router.
+                context.fireChannelRead(wrapInboundOut(whole))
+            }
+        }
+        if wrote { context.flush() }
+    }
+
+    private func giveUp(_ context: ChannelHandlerContext, _ rest: ByteBuffer, flush: Bool) {
+        passThrough = true
+        if flush { context.flush() }
+        context.fireChannelRead(wrapInboundOut(rest))
+    }
+
+    private func lookup(_ request: RawRequest) -> CDNCatalog.Hit? {
+        guard !request.hasQuery, let relative = mount.relativePath(path: request.path, authority: request.host) else { return nil }
+        return catalog.cachedLookup(relative)
+    }
+
+    private func answer(_ hit: CDNCatalog.Hit, _ request: RawRequest, _ context: ChannelHandlerContext) {
+        let encoding = ContentNegotiation.encoding(request.acceptEncoding)
+        let notModified = request.ifNoneMatch.map { ContentNegotiation.matches($0, hit.file) } ?? false
+        let key = (notModified ? 1 : 0) | (hit.immutable ? 2 : 0) | (request.isHead ? 4 : 0)
+            | (encoding == .br ? 8 : encoding == .gzip ? 16 : 0)
+        let head = hit.file.head(key) {
+            var fields = HTTPFields()
+            if let value = request.acceptEncoding { fields[.acceptEncoding] = value }
+            if let value = request.ifNoneMatch { fields[.ifNoneMatch] = value }
+            return Self.serialize(CDNAnswer(hit, method: request.isHead ? .head : .get, headers: fields))
+        }
+        context.write(wrapOutboundOut(head), promise: nil)
+        context.write(wrapOutboundOut(Self.tail), promise: nil)
+        if !notModified, !request.isHead {
+            context.write(wrapOutboundOut(hit.file.representation(encoding)), promise: nil)
+        }
+    }
+
+    /// `Date` and `Server` and the blank line, remade once a second.
+    private static var tail: ByteBuffer {
+        let date = HTTPDateHeader.now
+        return tails.withLock { cached in
+            if cached.date == date { return cached.buffer }
+            var buffer = ByteBuffer()
+            buffer.writeString("Date: \(date)\r\nServer: better-i18n\r\n\r\n")
+            cached = (date, buffer)
+            return buffer
+        }
+    }
+
+    private static let tails = Mutex<(date: String, buffer: ByteBuffer)>(("", ByteBuffer()))
+
+    /// Status line and fields, without the `Date` and `Server` lines and the blank line.
+    static func serialize(_ answer: CDNAnswer) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeString("HTTP/1.1 \(answer.status.code) \(answer.status.reasonPhrase)\r\n")
+        for field in answer.headers {
+            buffer.writeString(field.name.rawName)
+            buffer.writeString(": ")
+            buffer.writeString(field.value)
+            buffer.writeString("\r\n")
+        }
+        return buffer
+    }
+
+    /// Bytes up to and including the blank line that ends the head, when it has arrived.
+    static func headLength(_ buffer: ByteBuffer) -> Int? {
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard bytes.count >= 4 else { return nil }
+            var index = 3
+            while index < bytes.count {
+                if bytes[index] == 0x0A, bytes[index - 1] == 0x0D, bytes[index - 2] == 0x0A, bytes[index - 3] == 0x0D {
+                    return index + 1
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+}
+
+/// A request head this handler is willing to take: `GET`/`HEAD`, HTTP/1.1, no body, no
+/// connection management. Everything else fails to parse and goes the normal way. Parsed on
+/// bytes: only the path and the three header values it needs become strings.
+struct RawRequest {
+    let isHead: Bool
+    let path: String
+    let hasQuery: Bool
+    var host: String?
+    var acceptEncoding: String?
+    var ifNoneMatch: String?
+
+    init?(_ head: ByteBuffer) {
+        let parsed: RawRequest? = head.withUnsafeReadableBytes { bytes in Self.parse(bytes) }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    private init(isHead: Bool, path: String, hasQuery: Bool) {
+        self.isHead = isHead
+        self.path = path
+        self.hasQuery = hasQuery
+    }
+
+    private static let cr: UInt8 = 13, lf: UInt8 = 10, space: UInt8 = 32, colon: UInt8 = 58, tab: UInt8 = 9
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer) -> RawRequest? {
+        // Request line: METHOD SP TARGET SP HTTP/1.1 CRLF
+        guard let lineEnd = index(of: cr, in: bytes, from: 0), lineEnd + 1 < bytes.count, bytes[lineEnd + 1] == lf,
+              let firstSpace = index(of: space, in: bytes, from: 0, before: lineEnd),
+              let secondSpace = index(of: space, in: bytes, from: firstSpace + 1, before: lineEnd)
+        else { return nil }
+        let isHead: Bool
+        if equals(bytes, 0, firstSpace, "GET") { isHead = false } else if equals(bytes, 0, firstSpace, "HEAD") { isHead = true } else { return nil }
+        guard equals(bytes, secondSpace + 1, lineEnd, "HTTP/1.1"), secondSpace > firstSpace + 1, bytes[firstSpace + 1] == UInt8(ascii: "/")
+        else { return nil }
+        let target = UnsafeRawBufferPointer(rebasing: bytes[(firstSpace + 1)..<secondSpace])
+        let hasQuery = target.contains(UInt8(ascii: "?")) || target.contains(UInt8(ascii: "#"))
+        var request = RawRequest(isHead: isHead, path: String(decoding: target, as: UTF8.self), hasQuery: hasQuery)
+        var start = lineEnd + 2
+        while start + 1 < bytes.count, !(bytes[start] == cr && bytes[start + 1] == lf) {
+            guard let end = index(of: cr, in: bytes, from: start), end + 1 < bytes.count, bytes[end + 1] == lf,
+                  let separator = index(of: colon, in: bytes, from: start, before: end)
+            else { return nil }
+            var valueStart = separator + 1
+            while valueStart < end, bytes[valueStart] == space || bytes[valueStart] == tab { valueStart += 1 }
+            var valueEnd = end
+            while valueEnd > valueStart, bytes[valueEnd - 1] == space || bytes[valueEnd - 1] == tab { valueEnd -= 1 }
+            func value() -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self) }
+            switch separator - start {
+            case 4 where equalsIgnoringCase(bytes, start, separator, "host"): request.host = value()
+            case 15 where equalsIgnoringCase(bytes, start, separator, "accept-encoding"):
+                request.acceptEncoding = request.acceptEncoding.map { $0 + ", " + value() } ?? value()
+            case 13 where equalsIgnoringCase(bytes, start, separator, "if-none-match"):
+                request.ifNoneMatch = request.ifNoneMatch.map { $0 + ", " + value() } ?? value()
+            case 14 where equalsIgnoringCase(bytes, start, separator, "content-length"):
+                guard valueEnd - valueStart == 1, bytes[valueStart] == UInt8(ascii: "0") else { return nil }
+            case 17 where equalsIgnoringCase(bytes, start, separator, "transfer-encoding"): return nil
+            case 10 where equalsIgnoringCase(bytes, start, separator, "connection"),
+                 10 where equalsIgnoringCase(bytes, start, separator, "keep-alive"): return nil
+            case 6 where equalsIgnoringCase(bytes, start, separator, "expect"): return nil
+            case 7 where equalsIgnoringCase(bytes, start, separator, "upgrade"): return nil
+            case 16 where equalsIgnoringCase(bytes, start, separator, "proxy-connection"): return nil
+            default: break
+            }
+            start = end + 2
+        }
+        return request
+    }
+
+    private static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int, before end: Int? = nil) -> Int? {
+        var index = start
+        let limit = end ?? bytes.count
+        while index < limit {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ text: StaticString) -> Bool {
+        guard end - start == text.utf8CodeUnitCount else { return false }
+        let expected = text.utf8Start
+        for offset in 0..<(end - start) where bytes[start + offset] != expected[offset] { return false }
+        return true
+    }
+
+    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, _ lowercase: StaticString) -> Bool {
+        guard end - start == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        for offset in 0..<(end - start) {
+            var byte = bytes[start + offset]
+            if byte >= 65, byte <= 90 { byte += 32 }
+            if byte != expected[offset] { return false }
+        }
+        return true
+    }
+}
