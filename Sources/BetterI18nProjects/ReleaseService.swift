@@ -71,10 +71,8 @@ public struct ReleaseService: Sendable {
         var result: [LanguageCode: ReleaseLanguage] = [:]
         for previous in input.previous { result[previous.language] = previous }
         for language in languages {
-            let (tree, count, lastUpdated) = current.tree(for: language)
-            result[language] = ReleaseLanguage(
-                language: language, content: ReleaseContent.render(tree), keyCount: count, lastUpdated: lastUpdated ?? time
-            )
+            let (content, count, lastUpdated) = current.render(language)
+            result[language] = ReleaseLanguage(language: language, content: content, keyCount: count, lastUpdated: lastUpdated ?? time)
         }
         return (result.values.sorted { $0.language < $1.language }, languages)
     }
@@ -145,32 +143,78 @@ public struct ReleaseService: Sendable {
 }
 
 /// The project's live values grouped for rendering.
+///
+/// Keys are put in byte order once (namespace, then name) and every language is written in
+/// that order straight into canonical JSON — no per-language dictionaries or sorts, which were
+/// most of a 10,000-key × 10-language publish.
 private struct CurrentValues {
-    let namespaces: Set<String>
-    let byLanguage: [LanguageCode: [(namespace: String, key: String, value: String, updatedAt: Date)]]
+    /// Namespaces in byte order, each with its keys' names in byte order and their slots.
+    let namespaces: [(name: String, keys: [(name: String, slot: Int)])]
+    /// Per language, a value (and its time) per key slot.
+    let byLanguage: [LanguageCode: [(value: String, updatedAt: Date)?]]
 
     init(_ input: PublishInput) {
-        let keys = Dictionary(input.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        namespaces = Set(input.keys.map(\.namespace.value))
-        var grouped: [LanguageCode: [(namespace: String, key: String, value: String, updatedAt: Date)]] = [:]
-        for translation in input.translations {
-            guard let key = keys[translation.keyID] else { continue }
-            grouped[translation.language, default: []].append((key.namespace.value, key.name.value, translation.value, translation.updatedAt))
+        let sorted = input.keys
+            .map { (namespace: Array($0.namespace.value.utf8), name: Array($0.name.value.utf8), key: $0) }
+            .sorted { $0.namespace == $1.namespace ? $0.name.lexicographicallyPrecedes($1.name) : $0.namespace.lexicographicallyPrecedes($1.namespace) }
+        var slots: [KeyID: Int] = [:]
+        slots.reserveCapacity(sorted.count)
+        var namespaces: [(name: String, keys: [(name: String, slot: Int)])] = []
+        for (slot, entry) in sorted.enumerated() {
+            slots[entry.key.id] = slot
+            if namespaces.last?.name != entry.key.namespace.value { namespaces.append((entry.key.namespace.value, [])) }
+            namespaces[namespaces.count - 1].keys.append((entry.key.name.value, slot))
         }
-        byLanguage = grouped
+        var byLanguage: [LanguageCode: [(value: String, updatedAt: Date)?]] = [:]
+        for translation in input.translations {
+            guard let slot = slots[translation.keyID] else { continue }
+            if byLanguage[translation.language] == nil { byLanguage[translation.language] = Array(repeating: nil, count: sorted.count) }
+            byLanguage[translation.language]![slot] = (translation.value, translation.updatedAt)
+        }
+        self.namespaces = namespaces
+        self.byLanguage = byLanguage
     }
 
-    /// Every namespace with a live key appears, empty when the language has no value in it, so
-    /// `{locale}/{namespace}.json` exists for every namespace of the release.
-    func tree(for language: LanguageCode) -> (tree: ReleaseContent.Tree, count: Int, lastUpdated: Date?) {
-        var tree: ReleaseContent.Tree = [:]
-        for namespace in namespaces { tree[namespace] = [:] }
-        var lastUpdated: Date?
+    /// The canonical body of one language. Every namespace with a live key appears, empty when
+    /// the language has no value in it, so `{locale}/{namespace}.json` exists for each.
+    func render(_ language: LanguageCode) -> (content: String, count: Int, lastUpdated: Date?) {
         let values = byLanguage[language] ?? []
-        for value in values {
-            tree[value.namespace, default: [:]][value.key] = value.value
-            if lastUpdated.map({ value.updatedAt > $0 }) ?? true { lastUpdated = value.updatedAt }
+        var writer = CanonicalJSONWriter()
+        var count = 0
+        var lastUpdated: Date?
+        var namespaceIndex = 0
+        writer.object(namespaces.map(\.name)) { _, writer in
+            var present: [(name: String, value: String)] = []
+            for key in namespaces[namespaceIndex].keys {
+                guard !values.isEmpty, let value = values[key.slot] else { continue }
+                present.append((key.name, value.value))
+                if lastUpdated.map({ value.updatedAt > $0 }) ?? true { lastUpdated = value.updatedAt }
+            }
+            namespaceIndex += 1
+            count += present.count
+            var keyIndex = 0
+            writer.object(present.map(\.name)) { _, writer in
+                writer.string(present[keyIndex].value)
+                keyIndex += 1
+            }
         }
-        return (tree, values.count, lastUpdated)
+        return (writer.text, count, lastUpdated)
+    }
+
+    /// The same values as a tree, for comparing with a release.
+    func tree(for language: LanguageCode) -> (tree: ReleaseContent.Tree, count: Int, lastUpdated: Date?) {
+        let values = byLanguage[language] ?? []
+        var tree: ReleaseContent.Tree = [:]
+        var count = 0
+        for namespace in namespaces {
+            var entries: [String: String] = [:]
+            for key in namespace.keys {
+                guard !values.isEmpty, let value = values[key.slot] else { continue }
+                entries[key.name] = value.value
+                count += 1
+            }
+            tree[namespace.name] = entries
+        }
+        return (tree, count, nil)
     }
 }

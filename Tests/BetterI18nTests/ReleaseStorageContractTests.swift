@@ -1,5 +1,5 @@
 import BetterI18nCore
-import BetterI18nProjects
+@testable import BetterI18nProjects
 import BetterI18nStorage
 import Foundation
 import Testing
@@ -107,6 +107,41 @@ import Testing
         #expect(versions.sorted() == Array(1...8))
         for release in try await world.storage.releases(of: world.project.id) {
             #expect(try await world.storage.releaseLanguages(release.id).count == 2, "every release is whole")
+        }
+    }
+}
+
+/// The publish renderer writes each language in one pass over keys sorted once; it must give
+/// exactly the canonical body of the same values.
+@Suite struct ReleaseRenderingTests {
+    @Test func directRenderingEqualsTheCanonicalBodyOfTheSameValues() throws {
+        let now = Date(millisecondsSince1970: 1_800_000_000_000)
+        let project = ProjectID.generate()
+        let names: [(String, String)] = [("default", "b"), ("default", "a"), ("default", "Z"), ("checkout", "ä"), ("checkout", "z"),
+                                         ("Empty", "only-en"), ("default", "é")]
+        let keys = try names.map { namespace, name in
+            TranslationKey(id: .generate(), projectID: project, namespace: try NamespaceName(namespace), name: try KeyName(name),
+                           description: nil, createdAt: now, updatedAt: now)
+        }
+        let de = try LanguageCode("de"), en = try LanguageCode("en")
+        var translations: [Translation] = []
+        var expected: [LanguageCode: [String: [String: String]]] = [de: ["default": [:], "checkout": [:], "Empty": [:]],
+                                                                    en: ["default": [:], "checkout": [:], "Empty": [:]]]
+        for (index, key) in keys.enumerated() {
+            for language in index == 5 ? [en] : [de, en] {
+                let value = "\(language.value) \"\(key.name.value)\" \\ \(index)"
+                translations.append(Translation(keyID: key.id, language: language, value: value, updatedBy: nil,
+                                                updatedAt: now.addingTimeInterval(Double(index))))
+                expected[language]?[key.namespace.value]?[key.name.value] = value
+            }
+        }
+        let (rendered, published) = ReleaseService.render(PublishInput(keys: keys, translations: translations, previous: []),
+                                                          languages: [de, en], at: now)
+        #expect(published == [de, en])
+        for language in rendered {
+            #expect(language.content == ReleaseContent.render(try #require(expected[language.language])))
+            #expect(language.keyCount == (language.language == de ? 6 : 7))
+            #expect(language.lastUpdated == now.addingTimeInterval(6))
         }
     }
 }

@@ -1,20 +1,46 @@
 import BetterI18nCore
 import Foundation
 import SQLKit
+import SQLiteNIO
 
 /// Turns rows back into domain values. Values read back were validated on the way in, so a
 /// row that no longer parses means a corrupted database and throws.
 enum Rows {
+    // SQLite rows are read directly when they can be: SQLKit's generic `decode` goes through
+    // Codable and cost about ten microseconds a row on the 100,000 values of a large publish.
+
     static func date(_ row: any SQLRow, _ column: String) throws -> Date {
-        Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
+        if let sqlite = row as? SQLiteRow, case .integer(let value)? = sqlite.column(column) {
+            return Date(millisecondsSince1970: Int64(value))
+        }
+        return Date(millisecondsSince1970: try row.decode(column: column, as: Int64.self))
     }
 
     static func optionalDate(_ row: any SQLRow, _ column: String) throws -> Date? {
-        try row.decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
+        if let sqlite = row as? SQLiteRow {
+            switch sqlite.column(column) {
+            case .integer(let value)?: return Date(millisecondsSince1970: Int64(value))
+            case .null?: return nil
+            default: break
+            }
+        }
+        return try row.decode(column: column, as: Int64?.self).map(Date.init(millisecondsSince1970:))
     }
 
     static func string(_ row: any SQLRow, _ column: String) throws -> String {
-        try row.decode(column: column, as: String.self)
+        if let sqlite = row as? SQLiteRow, case .text(let value)? = sqlite.column(column) { return value }
+        return try row.decode(column: column, as: String.self)
+    }
+
+    static func optionalString(_ row: any SQLRow, _ column: String) throws -> String? {
+        if let sqlite = row as? SQLiteRow {
+            switch sqlite.column(column) {
+            case .text(let value)?: return value
+            case .null?: return nil
+            default: break
+            }
+        }
+        return try row.decode(column: column, as: String?.self)
     }
 
     static func user(_ row: any SQLRow) throws -> User {
@@ -63,7 +89,7 @@ enum Rows {
             projectID: ProjectID(unchecked: try string(row, "project_id")),
             namespace: try NamespaceName(try string(row, "namespace")),
             name: try KeyName(try string(row, "name")),
-            description: try row.decode(column: "description", as: String?.self),
+            description: try optionalString(row, "description"),
             createdAt: try date(row, "created_at"),
             updatedAt: try date(row, "updated_at"),
             deletedAt: try optionalDate(row, "deleted_at")
@@ -75,7 +101,7 @@ enum Rows {
             keyID: KeyID(unchecked: try string(row, "key_id")),
             language: try LanguageCode(try string(row, "language")),
             value: try string(row, "value"),
-            updatedBy: try row.decode(column: "updated_by", as: String?.self),
+            updatedBy: try optionalString(row, "updated_by"),
             updatedAt: try date(row, "updated_at")
         )
     }
