@@ -58,6 +58,13 @@ def refused(result, *fragments):
     return text(result)
 
 
+def initialize_over_http(server, token):
+    """A bare `initialize` POST to `/mcp`, to read the endpoint's own answer."""
+    return requests.post(server.base + "/mcp", headers={"Authorization": "Bearer " + token,
+                         "Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+                         json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})
+
+
 def run(coroutine):
     return asyncio.run(asyncio.wait_for(coroutine, 120))
 
@@ -163,9 +170,7 @@ def test_a_revoked_grant_is_refused(server, transport):
 
     run(scenario())
     # Over HTTP, the endpoint itself refuses the revoked grant's token, naming it.
-    response = requests.post(server.base + "/mcp", headers={"Authorization": "Bearer " + installation.token,
-                             "Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
-                             json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})
+    response = initialize_over_http(server, installation.token)
     assert response.status_code == 401
     assert response.json()["error"] == "grant_revoked"
     assert "resource_metadata=" in response.headers["WWW-Authenticate"]
@@ -191,9 +196,7 @@ def test_an_expired_token_is_refused(server, short_lived, transport):
                 refused(await session.call_tool("listProjects", {}), "invalid_token")
         run(scenario())
     else:
-        response = requests.post(server.base + "/mcp", headers={"Authorization": "Bearer " + expired,
-                                 "Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
-                                 json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}})
+        response = initialize_over_http(server, expired)
         assert response.status_code == 401
         assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 

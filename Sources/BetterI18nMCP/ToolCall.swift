@@ -67,6 +67,15 @@ struct ToolCall {
         return response.object
     }
 
+    /// The token's organization, from `/me` (no scope needed).
+    func organizationID() async throws -> String {
+        let me = try await rest("GET", "/me")
+        guard let organization = (me["grant"] as? [String: Any])?["organization_id"] as? String else {
+            throw ToolFailure(code: "server_error", message: "The API did not name the token's organization.")
+        }
+        return organization
+    }
+
     /// A project by id (`prj_…`) or `org/project` slugs, resolved within the token's organization.
     func projectID() async throws -> String {
         let reference = try requiredString("project").trimmingCharacters(in: .whitespaces)
@@ -75,10 +84,7 @@ struct ToolCall {
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw ToolFailure.invalidArguments("project must be a project id (prj_…) or org/project slugs, like acme/web-app.")
         }
-        let me = try await rest("GET", "/me")
-        guard let organization = (me["grant"] as? [String: Any])?["organization_id"] as? String else {
-            throw ToolFailure(code: "server_error", message: "The API did not name the token's organization.")
-        }
+        let organization = try await organizationID()
         let listed = try await rest("GET", "/organizations/\(organization)/projects", query: [("limit", "1000")])
         for project in listed["projects"] as? [[String: Any]] ?? [] where project["slug"] as? String == parts[1] {
             let slugs = Self.slugs(project)
@@ -116,10 +122,7 @@ struct ToolCall {
     // MARK: Tools
 
     func listProjects() async throws -> String {
-        let me = try await rest("GET", "/me")
-        guard let organization = (me["grant"] as? [String: Any])?["organization_id"] as? String else {
-            throw ToolFailure(code: "server_error", message: "The API did not name the token's organization.")
-        }
+        let organization = try await organizationID()
         let body = try await rest("GET", "/organizations/\(organization)/projects", query: try pageQuery)
         let projects = body["projects"] as? [[String: Any]] ?? []
         if projects.isEmpty { return "No projects this token reaches." }

@@ -97,7 +97,7 @@ public struct ReleaseService: Sendable {
         ))
         var result: [LanguageCode: PendingChanges] = [:]
         for language in languages {
-            let now = current.tree(for: language).tree
+            let now = current.tree(for: language)
             let before = released[language] ?? [:]
             var changes = PendingChanges()
             for (namespace, values) in now {
@@ -202,19 +202,18 @@ private struct CurrentValues {
     }
 
     /// The same values as a tree, for comparing with a release.
-    func tree(for language: LanguageCode) -> (tree: ReleaseContent.Tree, count: Int, lastUpdated: Date?) {
+    func tree(for language: LanguageCode) -> ReleaseContent.Tree {
         let values = byLanguage[language] ?? []
         var tree: ReleaseContent.Tree = [:]
-        var count = 0
         for namespace in namespaces {
             var entries: [String: String] = [:]
             for key in namespace.keys {
                 guard !values.isEmpty, let value = values[key.slot] else { continue }
                 entries[key.name] = value.value
-                count += 1
             }
             tree[namespace.name] = entries
         }
-        return (tree, count, nil)
+        return tree
     }
+
 }

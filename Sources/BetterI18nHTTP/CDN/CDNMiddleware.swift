@@ -13,9 +13,6 @@ struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
     let mount: CDNMount
     let logger: Logger
 
-    static var latestCacheControl: String { "public, max-age=60, stale-while-revalidate=300" }
-    static var versionedCacheControl: String { "public, max-age=31536000, immutable" }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let relative = mount.relativePath(request) else { return try await next(request, context) }
         switch request.method {
@@ -65,6 +62,9 @@ struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
 /// The response to a GET or HEAD of a published file — status, headers and body — shared by
 /// the middleware and the event-loop fast path (``CDNFastPath``) so both answer alike.
 struct CDNAnswer {
+    static let latestCacheControl = "public, max-age=60, stale-while-revalidate=300"
+    static let versionedCacheControl = "public, max-age=31536000, immutable"
+
     let status: HTTPResponse.Status
     let headers: HTTPFields
     let body: ByteBuffer?
@@ -74,8 +74,7 @@ struct CDNAnswer {
         var headers = HTTPFields()
         headers.reserveCapacity(9)
         headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = hit.immutable ? CDNMiddleware<AppRequestContext>.versionedCacheControl
-            : CDNMiddleware<AppRequestContext>.latestCacheControl
+        headers[.cacheControl] = hit.immutable ? Self.versionedCacheControl : Self.latestCacheControl
         headers[.eTag] = hit.file.etag(encoding)
         headers[.vary] = "Accept-Encoding"
         headers[.accessControlAllowOrigin] = "*"
