@@ -26,6 +26,12 @@ public struct CDNBundle: Sendable {
     public let version: Int
     public let files: [String: CDNFile]
 
+    /// `{cdn}/{org}/{project}` for the latest files, `…/v{version}` for a release's: the one
+    /// place CDN URLs are spelled, for the manifest and the API's `manifest_url`s alike.
+    public static func baseURL(cdnURL: String, organization: String, project: String, version: Int? = nil) -> String {
+        "\(cdnURL)/\(organization)/\(project)" + (version.map { "/v\($0)" } ?? "")
+    }
+
     /// Renders every file of the release. `cdnURL` is the CDN's base, for the manifest's URLs.
     public static func render(
         project: CDNProject, release: Release, languages: [ReleaseLanguage], cdnURL: String
@@ -54,7 +60,7 @@ public struct CDNBundle: Sendable {
                 ?? CDNFile(ReleaseContent.renderNamespace([:]))
             manifestFiles.append((code, whole, namespaces, language))
         }
-        let base = "\(cdnURL)/\(project.organizationSlug)/\(project.projectSlug)/v\(release.version)"
+        let base = Self.baseURL(cdnURL: cdnURL, organization: project.organizationSlug, project: project.projectSlug, version: release.version)
         var writer = CanonicalJSONWriter()
         writer.object(["organizationSlug", "projectSlug", "sourceLanguage", "version", "languages", "files", "updatedAt"]) { field, writer in
             switch field {

@@ -1,3 +1,4 @@
+import BetterI18nCDN
 import BetterI18nCore
 import BetterI18nOAuth
 import BetterI18nProjects
@@ -40,8 +41,10 @@ struct ReleaseRoutes {
         ReleaseJSON(
             id: release.id.rawValue, version: release.version, published_at: release.publishedAt.iso8601,
             languages: release.languages.map(\.value),
-            manifest_url: dependencies.configuration.cdnURL.absoluteString
-                + "/\(snapshot.organizationSlug)/\(snapshot.project.slug.value)/v\(release.version)/manifest.json"
+            manifest_url: CDNBundle.baseURL(
+                cdnURL: dependencies.configuration.cdnURL.absoluteString, organization: snapshot.organizationSlug,
+                project: snapshot.project.slug.value, version: release.version
+            ) + "/manifest.json"
         )
     }
 

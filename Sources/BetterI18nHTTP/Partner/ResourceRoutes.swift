@@ -1,3 +1,4 @@
+import BetterI18nCDN
 import BetterI18nCore
 import BetterI18nOAuth
 import BetterI18nStorage
@@ -57,8 +58,9 @@ struct ResourceRoutes {
 
     private func json(_ snapshot: ProjectSnapshot) -> ProjectJSON {
         let project = snapshot.project
-        let manifest = dependencies.configuration.cdnURL.absoluteString
-            + "/\(snapshot.organizationSlug)/\(project.slug.value)/manifest.json"
+        let manifest = CDNBundle.baseURL(
+            cdnURL: dependencies.configuration.cdnURL.absoluteString, organization: snapshot.organizationSlug, project: project.slug.value
+        ) + "/manifest.json"
         return ProjectJSON(
             id: project.id.rawValue, slug: project.slug.value, name: project.name, organization_id: project.organizationID.rawValue,
             source_language: project.sourceLanguage.value,
