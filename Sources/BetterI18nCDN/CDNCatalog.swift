@@ -54,12 +54,27 @@ public final class CDNCatalog: Sendable {
         latest = FreshnessCache(lifetime: latestLifetime, capacity: 10_000)
     }
 
-    /// A CDN path taken apart: organization, project, an optional `v{version}` and the file.
+    /// What a CDN request names: a file, nothing, or a malformed `batch.json` query.
+    public enum Lookup: Sendable {
+        case hit(Hit)
+        case notFound
+        case badRequest(String)
+    }
+
+    /// At most this many names in one `batch.json?ns=…`; the SDKs fall back to one request per
+    /// namespace when a batch is refused.
+    public static let maximumBatchNames = 200
+
+    /// A CDN path taken apart: organization, project, an optional `v{version}` and the file,
+    /// its locale written as the manifest writes it (lowercase, `-`): the SDKs lowercase
+    /// locales, but a hand-written `pt_BR` or `DE` should find the same file.
     struct Address {
         let organization: Substring
         let project: Substring
         let version: Int?
         let file: String
+        /// `{locale}` of a `{locale}/batch.json` path.
+        let batchLocale: String?
     }
 
     static func address(_ path: Substring) -> Address? {
@@ -73,34 +88,94 @@ public final class CDNCatalog: Sendable {
             rest = rest.dropFirst()
         }
         guard (1...2).contains(rest.count), rest.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return Address(organization: parts[0], project: parts[1], version: version, file: rest.joined(separator: "/"))
+        let file: String
+        var batchLocale: String?
+        if rest.count == 2 {
+            let locale = normalizedLocale(rest[rest.startIndex])
+            let name = rest[rest.index(after: rest.startIndex)]
+            if name == "batch.json" { batchLocale = locale }
+            file = locale + "/" + name
+        } else if let only = rest.first, only != "manifest.json", only.hasSuffix(".json") {
+            file = normalizedLocale(only.dropLast(5)) + ".json"
+        } else {
+            file = String(rest[rest.startIndex])
+        }
+        return Address(organization: parts[0], project: parts[1], version: version, file: file, batchLocale: batchLocale)
     }
 
-    /// `path` is relative to the CDN base, without a leading slash: `acme/web/de.json`.
-    public func lookup(_ path: Substring) async throws -> Hit? {
-        guard let address = Self.address(path),
-              let project = try await project(organization: address.organization, project: address.project)
-        else { return nil }
+    /// `pt_BR` → `pt-br`; untouched (and not copied twice) when already in that form.
+    static func normalizedLocale(_ segment: Substring) -> String {
+        guard segment.utf8.contains(where: { ($0 >= 65 && $0 <= 90) || $0 == UInt8(ascii: "_") }) else { return String(segment) }
+        return segment.lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+
+    /// The names of `ns=a,b` (percent-decoded, repeated `ns` parameters joined), or why not.
+    static func batchNames(_ query: Substring?) -> Result<[String], BatchQueryError> {
+        var names: [String] = []
+        for parameter in (query ?? "").split(separator: "&") {
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.first == "ns" else { continue }
+            guard let value = pair.count == 2 ? String(pair[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding : "" else {
+                return .failure(BatchQueryError("ns is not valid percent-encoding."))
+            }
+            names += value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard names.count <= maximumBatchNames else {
+                return .failure(BatchQueryError("ns names at most \(maximumBatchNames) namespaces; fetch the others one by one."))
+            }
+        }
+        guard !names.isEmpty else { return .failure(BatchQueryError("ns must name at least one namespace: batch.json?ns=a,b.")) }
+        return .success(names)
+    }
+
+    public struct BatchQueryError: Error, Sendable {
+        public let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// `path` is relative to the CDN base, without a leading slash (`acme/web/de.json`);
+    /// `query` matters only to `batch.json` (other files ignore it, as static hosts do).
+    public func lookup(_ path: Substring, query: Substring? = nil) async throws -> Lookup {
+        guard let address = Self.address(path) else { return .notFound }
+        var names: [String] = []
+        if address.batchLocale != nil {
+            switch Self.batchNames(query) {
+            case .success(let found): names = found
+            case .failure(let error): return .badRequest(error.message)
+            }
+        }
+        guard let project = try await project(organization: address.organization, project: address.project) else { return .notFound }
         let newest = try await latestVersion(project.id)
         let wanted = address.version ?? newest
-        guard wanted >= 1, wanted <= newest, let bundle = try await bundle(project, version: wanted) else { return nil }
-        guard let file = bundle.files[address.file] else { return nil }
-        return Hit(file: file, immutable: address.version != nil)
+        guard wanted >= 1, wanted <= newest, let bundle = try await bundle(project, version: wanted),
+              let file = Self.file(address, names, in: bundle)
+        else { return .notFound }
+        return .hit(Hit(file: file, immutable: address.version != nil))
     }
 
-    /// The answer ``lookup(_:)`` would give, when everything it needs is in memory and fresh;
-    /// nil means "ask ``lookup(_:)``", never "not found". Synchronous, for the event loop.
-    public func cachedLookup(_ path: Substring) -> Hit? {
+    /// The answer ``lookup(_:query:)`` would give, when everything it needs is in memory and
+    /// fresh; nil means "ask ``lookup(_:query:)``", never "not found". Synchronous, for the
+    /// event loop.
+    public func cachedLookup(_ path: Substring, query: Substring? = nil) -> Hit? {
         guard let address = Self.address(path),
               case .found(let project) = projects.value(for: "\(address.organization)/\(address.project)"),
               let newest = latest.value(for: project.id)
         else { return nil }
+        var names: [String] = []
+        if address.batchLocale != nil {
+            guard case .success(let found) = Self.batchNames(query) else { return nil }
+            names = found
+        }
         let wanted = address.version ?? newest
         guard wanted >= 1, wanted <= newest,
               let bundle = bundles.withLock({ $0.ready[BundleKey(project: project.id, version: wanted)] }),
-              let file = bundle.files[address.file]
+              let file = Self.file(address, names, in: bundle)
         else { return nil }
         return Hit(file: file, immutable: address.version != nil)
+    }
+
+    private static func file(_ address: Address, _ batchNames: [String], in bundle: CDNBundle) -> CDNFile? {
+        if let locale = address.batchLocale { return bundle.batch(locale: locale, namespaces: batchNames) }
+        return bundle.files[address.file]
     }
 
     /// After a publish through this instance: the next request sees the new release.

@@ -49,12 +49,15 @@ public struct CDNExport: Sendable {
 
     private func write(_ bundle: CDNBundle, under root: URL) throws -> Int {
         let manager = FileManager.default
-        for (path, file) in bundle.files {
+        // A static host cannot answer batch.json, so the exported manifest says so.
+        var files = bundle.files
+        files["manifest.json"] = bundle.exportManifest
+        for (path, file) in files {
             let url = root.appendingPathComponent(path)
             try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.body.readableBytesView).write(to: url)
-            try Data(file.representation(.gzip).readableBytesView).write(to: URL(fileURLWithPath: url.path + ".gz"))
-            try Data(file.representation(.br).readableBytesView).write(to: URL(fileURLWithPath: url.path + ".br"))
+            try Data(file.compressNow(.gzip).readableBytesView).write(to: URL(fileURLWithPath: url.path + ".gz"))
+            try Data(file.compressNow(.br).readableBytesView).write(to: URL(fileURLWithPath: url.path + ".br"))
         }
         return bundle.files.count
     }

@@ -1,12 +1,16 @@
 import BetterI18nCore
 import Crypto
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// One file of the CDN tree: its bytes, their SHA-256 and its compressed forms.
 ///
-/// Compressed forms are made on first use and kept, so each is computed once per release
-/// rather than per request (and not at all for encodings nobody asks for).
+/// Compressed forms are made once per file and encoding and kept, always on
+/// ``compressionPool`` — never on an event loop, where a burst of first requests for large
+/// files would stall every other connection, and never on Swift's two cooperative threads,
+/// which every request handler needs. Until a form is made, ``ready(_:)`` says nil and the
+/// fast paths leave the request to the router, which awaits ``prepared(_:)``.
 public final class CDNFile: Sendable {
     public let body: ByteBuffer
     /// Lowercase hex SHA-256 of `body`, as the manifest lists it.
@@ -32,7 +36,33 @@ public final class CDNFile: Sendable {
         case identity, gzip, br
     }
 
-    public func representation(_ encoding: Encoding) -> ByteBuffer {
+    /// One thread of its own: compression is CPU work that must not take the event loops', the
+    /// cooperative pool's or SQLite's threads.
+    public static let compressionPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
+
+    /// The bytes of `encoding` when they are already made; nil means "await ``prepared(_:)``".
+    public func ready(_ encoding: Encoding) -> ByteBuffer? {
+        switch encoding {
+        case .identity: body
+        case .gzip: gzipped.withLock { $0 }
+        case .br: brotlied.withLock { $0 }
+        }
+    }
+
+    /// The bytes of `encoding`, compressing them on ``compressionPool`` the first time.
+    public func prepared(_ encoding: Encoding) async throws -> ByteBuffer {
+        if let done = ready(encoding) { return done }
+        return try await Self.compressionPool.runIfActive { self.compressNow(encoding) }
+    }
+
+    /// Makes every compressed form now, on the calling thread: for `cdn export` and for the
+    /// background pass after a release is loaded.
+    @discardableResult
+    public func compressNow(_ encoding: Encoding) -> ByteBuffer {
         switch encoding {
         case .identity: body
         case .gzip: cached(gzipped) { Compression.gzip($0) }

@@ -20,6 +20,7 @@ public struct AppDependencies: Sendable {
     public let releases: ReleaseService
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
+    let cdnMetrics: CDNMetrics
     /// Open Streamable-HTTP MCP sessions.
     public let mcpSessions = MCPSessions()
     /// Project views for the partner API, trusted for half a second.
@@ -41,6 +42,7 @@ public struct AppDependencies: Sendable {
         )
         self.releases = ReleaseService(storage: storage, clock: clock, random: random)
         self.cdn = CDNCatalog(storage: storage, cdnURL: configuration.cdnURL.absoluteString)
+        self.cdnMetrics = CDNMetrics(registry: metrics)
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),

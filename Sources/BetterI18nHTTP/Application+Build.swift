@@ -11,6 +11,7 @@ public enum BetterI18nServer {
         router.add(middleware: CDNMiddleware(
             catalog: dependencies.cdn,
             mount: CDNMount(cdnURL: dependencies.configuration.cdnURL, publicURL: dependencies.configuration.publicURL),
+            metrics: dependencies.cdnMetrics,
             logger: dependencies.logger
         ))
         // (Files already in memory are answered earlier still, on the event loop: CDNFastPath.)
@@ -40,7 +41,7 @@ public enum BetterI18nServer {
         let mount = CDNMount(cdnURL: configuration.cdnURL, publicURL: configuration.publicURL)
         return Application(
             router: buildRouter(dependencies),
-            server: .http1(configuration: .init(additionalChannelHandlers: [CDNFastPath(catalog: dependencies.cdn, mount: mount)])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CDNFastPath(catalog: dependencies.cdn, mount: mount, metrics: dependencies.cdnMetrics)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "better-i18n"),
             services: services,
             logger: dependencies.logger

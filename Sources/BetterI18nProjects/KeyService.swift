@@ -100,6 +100,7 @@ public struct KeyService: Sendable {
         let languages = Set(try await storage.languages(of: project.id).map(\.code))
         let existing = try await storage.keys(in: project.id, includingDeleted: false)
         let byName = Dictionary(existing.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
+        var nesting = Self.nestingIndexes(existing)
         let now = clock.now()
         var problems: [ItemProblem] = []
         var seen: Set<String> = []
@@ -132,6 +133,12 @@ public struct KeyService: Sendable {
                         key = current
                     }
                 } else {
+                    // A new key that would be both a value and an object in the nested CDN
+                    // files is refused whatever on_conflict says (SPEC §8).
+                    if let conflict = nesting[namespace.value]?.conflict(for: name.value) {
+                        throw ItemProblem(index: index, code: "key_conflict", message: conflict.message(for: name.value))
+                    }
+                    nesting[namespace.value, default: KeyNesting.Index([String]())].insert(name.value)
                     key = TranslationKey(
                         id: .generate(using: random), projectID: project.id, namespace: namespace, name: name,
                         description: item.description, createdAt: now, updatedAt: now
@@ -162,14 +169,20 @@ public struct KeyService: Sendable {
     public func updateKey(
         _ rawID: String, in project: Project, name: String?, namespace: String?, description: String??
     ) async throws -> TranslationKey {
-        guard let id = KeyID(rawID),
-              var key = try await storage.keys(in: project.id, includingDeleted: false).first(where: { $0.id == id })
-        else { throw KeyFailure.notFound }
+        let keys = try await storage.keys(in: project.id, includingDeleted: false)
+        guard let id = KeyID(rawID), var key = keys.first(where: { $0.id == id }) else { throw KeyFailure.notFound }
+        let original = key
         do {
             if let name { key.name = try KeyName(name) }
             if let namespace { key.namespace = try NamespaceName(namespace) }
         } catch let error as ValidationError {
             throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "invalid_\(error.field)", message: error.message)])
+        }
+        if key.name != original.name || key.namespace != original.namespace {
+            let others = keys.filter { $0.id != id && $0.namespace == key.namespace }
+            if let conflict = KeyNesting.Index(others.map(\.name.value)).conflict(for: key.name.value) {
+                throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "key_conflict", message: conflict.message(for: key.name.value))])
+            }
         }
         if let description { key.description = description }
         key.updatedAt = clock.now()
@@ -240,6 +253,11 @@ public struct KeyService: Sendable {
         guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
         try await storage.saveTranslations(values)
         return values.count
+    }
+
+    /// The nesting keys of each namespace, for refusing names that would collide with them.
+    static func nestingIndexes(_ keys: [TranslationKey]) -> [String: KeyNesting.Index] {
+        Dictionary(grouping: keys, by: \.namespace.value).mapValues { KeyNesting.Index($0.map(\.name.value)) }
     }
 
     static func checkCount(_ count: Int) throws {

@@ -1,36 +1,65 @@
 import BetterI18nCore
 import Foundation
 
-/// The canonical body of a released language, `{"namespace":{"key":"value"}}`: compact, with
-/// namespaces and keys in UTF-8 byte order, so the same translations always give the same bytes
-/// (and the same `ETag` and `sha256`).
+/// The canonical body of a released language, `{"namespace":{…keys nested by "."…}}` (SPEC
+/// §8): compact, with namespaces and keys in UTF-8 byte order, so the same translations always
+/// give the same bytes (and the same `ETag` and `sha256`).
 public enum ReleaseContent {
-    /// Namespace → key → value, in any order; ``render(_:)`` sorts.
+    /// Namespace → key name (flat, `login.title`) → value, in any order; ``render(_:)`` sorts
+    /// and nests.
     public typealias Tree = [String: [String: String]]
 
-    public static func render(_ tree: Tree) -> String {
-        var writer = CanonicalJSONWriter()
-        writer.object(tree.keys.sorted(by: byteOrder)) { namespace, writer in
-            writer.stringMap(tree[namespace] ?? [:])
+    /// The body of a tree of values, and the keys left out because another key nests below them.
+    public static func render(_ tree: Tree) -> (content: String, dropped: [NestedLayout.Dropped]) {
+        var entries: [(namespace: String, name: String, slot: Int)] = []
+        var values: [String] = []
+        for (namespace, keys) in tree {
+            for (name, value) in keys {
+                entries.append((namespace, name, values.count))
+                values.append(value)
+            }
+            if keys.isEmpty { entries.append((namespace, "", -1)) }
         }
-        return writer.text
-    }
-
-    /// One namespace as served: `{"key":"value"}`.
-    public static func renderNamespace(_ values: [String: String]) -> String {
+        let layout = NestedLayout(entries)
         var writer = CanonicalJSONWriter()
-        writer.stringMap(values)
-        return writer.text
+        let result = layout.write(into: &writer) { slot in values[slot] }
+        return (writer.text, result.dropped)
     }
 
-    /// Reads a stored body back; a body this code did not write is an error.
+    /// Reads a stored body back as flat names, whether it was stored nested or (before nesting)
+    /// flat: a nested path joins with `.`, which is exactly the name it came from.
     public static func parse(_ content: String) throws -> Tree {
-        try JSONDecoder().decode(Tree.self, from: Data(content.utf8))
+        guard let object = try JSONSerialization.jsonObject(with: Data(content.utf8)) as? [String: Any] else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a release body is a JSON object"))
+        }
+        var tree: Tree = [:]
+        for (namespace, value) in object {
+            guard let keys = value as? [String: Any] else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a namespace is a JSON object"))
+            }
+            var flat: [String: String] = [:]
+            try flatten(keys, prefix: "", into: &flat)
+            tree[namespace] = flat
+        }
+        return tree
     }
 
-    /// The namespaces of a canonical body with each one's `{key: value}` bytes, cut straight out
-    /// of the body: the writer renders a namespace inside the body exactly as on its own, so no
-    /// parse is needed. Nil when the body is not in the canonical shape (then parse it).
+    private static func flatten(_ object: [String: Any], prefix: String, into flat: inout [String: String]) throws {
+        for (key, value) in object {
+            let name = prefix.isEmpty ? key : prefix + "." + key
+            if let text = value as? String {
+                flat[name] = text
+            } else if let nested = value as? [String: Any] {
+                try flatten(nested, prefix: name, into: &flat)
+            } else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a value is a string"))
+            }
+        }
+    }
+
+    /// The namespaces of a canonical body with each one's bytes, cut straight out of the body:
+    /// the writer renders a namespace inside the body exactly as on its own, so no parse is
+    /// needed. Nil when the body is not in the canonical shape (then parse it).
     public static func namespaceSlices(_ body: [UInt8]) -> [(name: String, bytes: ArraySlice<UInt8>)]? {
         let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         guard body.first == UInt8(ascii: "{"), body.last == UInt8(ascii: "}") else { return nil }
@@ -50,26 +79,26 @@ public enum ReleaseContent {
             let valueStart = nameEnd + 2
             var cursor = valueStart + 1
             var inString = false
-            var closed = false
+            var depth = 1
             while cursor < end {
                 let byte = body[cursor]
                 if inString {
                     if byte == backslash { cursor += 1 } else if byte == quote { inString = false }
                 } else if byte == quote {
                     inString = true
-                } else if byte == UInt8(ascii: "}") {
-                    closed = true
-                    break
                 } else if byte == UInt8(ascii: "{") {
-                    return nil   // values are strings; nothing nests deeper
+                    depth += 1
+                } else if byte == UInt8(ascii: "}") {
+                    depth -= 1
+                    if depth == 0 { break }
                 }
                 cursor += 1
             }
-            guard closed else { return nil }
+            guard depth == 0 else { return nil }
             result.append((String(decoding: body[nameStart..<nameEnd], as: UTF8.self), body[valueStart...cursor]))
             index = cursor + 1
             if index < end {
-                guard body[index] == UInt8(ascii: ",") else { return nil }
+                guard body[index] == UInt8(ascii: ","), index + 1 < end else { return nil }
                 index += 1
             }
         }
@@ -78,6 +107,121 @@ public enum ReleaseContent {
 
     public static func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+}
+
+/// The shape of a project's nested files (SPEC §8), built once per publish from the key names
+/// and written once per language: namespaces, then each key either flat at the top of its
+/// namespace or as a path of identifier segments, every object's members in byte order.
+///
+/// Keys are numbered by the caller (a *slot*), so a language's values are looked up by slot
+/// while writing, with no dictionaries per language.
+public struct NestedLayout: Sendable {
+    /// A key left out of a language because another key with a value nests below it.
+    public struct Dropped: Sendable, Hashable {
+        public let namespace: String
+        public let key: String
+        public let conflictsWith: String
+    }
+
+    struct Node: Sendable {
+        /// The member name: a segment, or a flat key's whole name.
+        var name: String
+        /// The whole key name when a key ends here.
+        var key: String?
+        var slot: Int = -1
+        var children: [Int] = []
+    }
+
+    /// Nodes in creation order: every child comes after its parent.
+    private var nodes: [Node] = []
+    /// Namespace roots in byte order.
+    public private(set) var namespaces: [(name: String, root: Int)] = []
+
+    /// `entries`' names are key names; an entry with slot -1 only makes its namespace exist.
+    public init(_ entries: [(namespace: String, name: String, slot: Int)]) {
+        var roots: [String: Int] = [:]
+        var childIndex: [Int: [String: Int]] = [:]
+        func child(_ parent: Int, _ name: String) -> Int {
+            if let existing = childIndex[parent]?[name] { return existing }
+            nodes.append(Node(name: name))
+            let index = nodes.count - 1
+            nodes[parent].children.append(index)
+            childIndex[parent, default: [:]][name] = index
+            return index
+        }
+        for entry in entries {
+            let root: Int
+            if let known = roots[entry.namespace] {
+                root = known
+            } else {
+                nodes.append(Node(name: entry.namespace))
+                root = nodes.count - 1
+                roots[entry.namespace] = root
+            }
+            guard entry.slot >= 0 else { continue }
+            var node = root
+            if let path = KeyNesting.path(entry.name) {
+                for segment in path { node = child(node, String(segment)) }
+            } else {
+                node = child(root, entry.name)
+            }
+            nodes[node].key = entry.name
+            nodes[node].slot = entry.slot
+        }
+        for index in nodes.indices where nodes[index].children.count > 1 {
+            let names = nodes
+            nodes[index].children.sort { ReleaseContent.byteOrder(names[$0].name, names[$1].name) }
+        }
+        namespaces = roots.map { ($0.key, $0.value) }.sorted { ReleaseContent.byteOrder($0.name, $1.name) }
+    }
+
+    /// Writes `{"namespace":{…}}` with the values `value(slot)` gives (nil: no value in this
+    /// language). Every namespace appears, `{}` when it has no value.
+    public func write(into writer: inout CanonicalJSONWriter, value: (Int) -> String?) -> (count: Int, dropped: [Dropped]) {
+        // Which nodes have a value at or below them, children before parents.
+        var alive = [Bool](repeating: false, count: nodes.count)
+        for index in nodes.indices.reversed() {
+            let node = nodes[index]
+            alive[index] = (node.slot >= 0 && value(node.slot) != nil) || node.children.contains { alive[$0] }
+        }
+        var count = 0
+        var dropped: [Dropped] = []
+        func members(of parent: Int, namespace: String) {
+            writer.openObject()
+            var first = true
+            for child in nodes[parent].children where alive[child] {
+                let node = nodes[child]
+                writer.member(node.name, first: first)
+                first = false
+                if let live = node.children.first(where: { alive[$0] }) {
+                    if node.slot >= 0, value(node.slot) != nil, let key = node.key {
+                        dropped.append(Dropped(namespace: namespace, key: key, conflictsWith: firstKey(below: live, alive: alive)))
+                    }
+                    members(of: child, namespace: namespace)
+                } else if let text = value(node.slot) {
+                    writer.string(text)
+                    count += 1
+                }
+            }
+            writer.closeObject()
+        }
+        writer.openObject()
+        for (position, namespace) in namespaces.enumerated() {
+            writer.member(namespace.name, first: position == 0)
+            members(of: namespace.root, namespace: namespace.name)
+        }
+        writer.closeObject()
+        return (count, dropped)
+    }
+
+    private func firstKey(below index: Int, alive: [Bool]) -> String {
+        var node = index
+        while nodes[node].key == nil || nodes[node].children.contains(where: { alive[$0] }) {
+            guard let next = nodes[node].children.first(where: { alive[$0] }) else { break }
+            node = next
+        }
+        return nodes[node].key ?? nodes[node].name
     }
 }
 
@@ -90,6 +234,19 @@ public struct CanonicalJSONWriter {
     public init() {}
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public mutating func openObject() { bytes.append(UInt8(ascii: "{")) }
+    public mutating func closeObject() { bytes.append(UInt8(ascii: "}")) }
+
+    /// `"name":` (after a comma unless it is the first member).
+    public mutating func member(_ name: String, first: Bool) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Bytes that are already JSON (a namespace cut out of a body).
+    public mutating func raw<C: Collection>(_ json: C) where C.Element == UInt8 { bytes.append(contentsOf: json) }
 
     public mutating func object<S: Sequence>(_ keys: S, value: (String, inout CanonicalJSONWriter) -> Void) where S.Element == String {
         bytes.append(UInt8(ascii: "{"))
@@ -143,5 +300,6 @@ public struct CanonicalJSONWriter {
     }
 
     public mutating func number(_ value: Int) { bytes.append(contentsOf: Array(String(value).utf8)) }
+    public mutating func null() { bytes.append(contentsOf: Array("null".utf8)) }
     public mutating func bool(_ value: Bool) { bytes.append(contentsOf: Array((value ? "true" : "false").utf8)) }
 }

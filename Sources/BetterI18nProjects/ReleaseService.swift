@@ -24,16 +24,17 @@ public struct ReleaseService: Sendable {
 
     /// Snapshots the current values of `languages` (every project language when nil) into the
     /// next release; the project's other languages stay as the previous release had them.
-    /// Deleted keys are simply absent from the snapshot, so they leave the CDN now.
+    /// Deleted keys are simply absent from the snapshot, so they leave the CDN now. A key that
+    /// another key nests below (`login` beside `login.title`, from before such pairs were
+    /// refused) is left out of its language's files and named in the release's `warnings`.
     public func publish(_ project: Project, languages requested: [String]?, publishedBy actor: String) async throws -> Release {
         let projectLanguages = try await storage.languages(of: project.id).map(\.code)
         let chosen = try Self.resolve(requested, among: projectLanguages)
-        let now = clock.now()
         do {
             return try await storage.publishRelease(
-                id: .generate(using: random), project: project.id, at: now, publishedBy: actor
+                id: .generate(using: random), project: project.id, languages: chosen, at: clock.now(), publishedBy: actor
             ) { input in
-                Self.render(input, languages: chosen, at: now)
+                Self.render(input)
             }
         } catch let error as StorageError where error.isNotFound {
             throw PublishFailure.notFound
@@ -64,17 +65,83 @@ public struct ReleaseService: Sendable {
         return chosen
     }
 
-    /// Renders `languages` from the current values and carries every other language of the
-    /// previous release over unchanged.
-    static func render(_ input: PublishInput, languages: [LanguageCode], at time: Date) -> (languages: [ReleaseLanguage], published: [LanguageCode]) {
-        let current = CurrentValues(input)
-        var result: [LanguageCode: ReleaseLanguage] = [:]
-        for previous in input.previous { result[previous.language] = previous }
-        for language in languages {
-            let (content, count, lastUpdated) = current.render(language)
-            result[language] = ReleaseLanguage(language: language, content: content, keyCount: count, lastUpdated: lastUpdated ?? time)
+    /// Renders the requested languages whose values changed, reuses the previous release's
+    /// body for those whose values did not, and carries every other language of the previous
+    /// release over. A file's `lastModified` moves only when its bytes change.
+    public static func render(_ input: PublishInput) -> RenderedRelease {
+        let layout = NestedLayout(input.keys.enumerated().map { ($1.namespace.value, $1.name.value, $0) })
+        let namespaces = layout.namespaces.map(\.name)
+        let time = input.publishedAt
+        var previous: [LanguageCode: ReleaseLanguage] = [:]
+        for language in input.previous { previous[language.language] = language }
+
+        var values: [LanguageCode: [String?]] = [:]
+        var slots: [KeyID: Int] = [:]
+        for (slot, key) in input.keys.enumerated() { slots[key.id] = slot }
+        for translation in input.translations {
+            guard let slot = slots[translation.keyID] else { continue }
+            values[translation.language, default: Array(repeating: nil, count: input.keys.count)][slot] = translation.value
         }
-        return (result.values.sorted { $0.language < $1.language }, languages)
+
+        var result = previous.mapValues { Self.carried($0, namespaces: namespaces, at: time) }
+        var dropped: [NestedLayout.Dropped: [LanguageCode]] = [:]
+        for language in input.requested {
+            let before = previous[language]
+            guard input.toRender.contains(language) || before == nil else {
+                result[language]?.sourceDigest = input.digests[language]
+                continue
+            }
+            let languageValues = values[language] ?? []
+            var writer = CanonicalJSONWriter()
+            let written = layout.write(into: &writer) { slot in languageValues.isEmpty ? nil : languageValues[slot] }
+            for item in written.dropped { dropped[item, default: []].append(language) }
+            result[language] = Self.rendered(
+                language, body: writer.bytes, count: written.count, before: before, at: time, digest: input.digests[language]
+            )
+        }
+        let warnings = dropped.map { PublishWarning(namespace: $0.key.namespace, key: $0.key.key, conflictsWith: $0.key.conflictsWith, languages: $0.value.sorted()) }
+            .sorted { ($0.namespace, $0.key) < ($1.namespace, $1.key) }
+        return RenderedRelease(languages: result.values.sorted { $0.language < $1.language }, namespaces: namespaces, warnings: warnings)
+    }
+
+    /// A freshly rendered language, keeping the previous `lastModified` of every file whose
+    /// bytes are the same as before.
+    private static func rendered(
+        _ language: LanguageCode, body: [UInt8], count: Int, before: ReleaseLanguage?, at time: Date, digest: String?
+    ) -> ReleaseLanguage {
+        let content = String(decoding: body, as: UTF8.self)
+        let previousBody = before.flatMap { $0.format == .nested ? Array($0.content.utf8) : nil }
+        let bodyUnchanged = previousBody == body
+        var earlier: [String: ArraySlice<UInt8>] = [:]
+        if let previousBody, let slices = ReleaseContent.namespaceSlices(previousBody) {
+            for slice in slices { earlier[slice.name] = slice.bytes }
+        }
+        var namespaceModified: [String: Date] = [:]
+        for slice in ReleaseContent.namespaceSlices(body) ?? [] {
+            if let before, let old = earlier[slice.name], old.elementsEqual(slice.bytes) {
+                namespaceModified[slice.name] = before.namespaceModified[slice.name] ?? before.lastModified
+            } else {
+                namespaceModified[slice.name] = time
+            }
+        }
+        return ReleaseLanguage(
+            language: language, content: content, format: .nested, keyCount: count,
+            lastModified: bodyUnchanged ? before!.lastModified : time, namespaceModified: namespaceModified, sourceDigest: digest
+        )
+    }
+
+    /// A language carried over unchanged; a namespace that is new to the project is an empty
+    /// file of this release.
+    private static func carried(_ language: ReleaseLanguage, namespaces: [String], at time: Date) -> ReleaseLanguage {
+        var copy = language
+        var inBody: Set<String> = []
+        if let slices = ReleaseContent.namespaceSlices(Array(language.content.utf8)) {
+            for slice in slices { inBody.insert(slice.name) }
+        }
+        for namespace in namespaces where copy.namespaceModified[namespace] == nil {
+            copy.namespaceModified[namespace] = inBody.contains(namespace) ? language.lastModified : time
+        }
+        return copy
     }
 
     // MARK: Pending changes
@@ -91,10 +158,10 @@ public struct ReleaseService: Sendable {
     public func pendingChanges(_ project: Project) async throws -> [LanguageCode: PendingChanges] {
         let languages = try await storage.languages(of: project.id).map(\.code)
         let released = try await publishedValues(project)
-        let current = CurrentValues(PublishInput(
+        let current = CurrentValues(
             keys: try await storage.keys(in: project.id, includingDeleted: false),
-            translations: try await storage.translations(in: project.id), previous: []
-        ))
+            translations: try await storage.translations(in: project.id)
+        )
         var result: [LanguageCode: PendingChanges] = [:]
         for language in languages {
             let now = current.tree(for: language)
@@ -142,78 +209,30 @@ public struct ReleaseService: Sendable {
     }
 }
 
-/// The project's live values grouped for rendering.
-///
-/// Keys are put in byte order once (namespace, then name) and every language is written in
-/// that order straight into canonical JSON — no per-language dictionaries or sorts, which were
-/// most of a 10,000-key × 10-language publish.
+/// The project's live values by language, key slot and namespace, for comparing with a release.
 private struct CurrentValues {
-    /// Namespaces in byte order, each with its keys' names in byte order and their slots.
-    let namespaces: [(name: String, keys: [(name: String, slot: Int)])]
-    /// Per language, a value (and its time) per key slot.
-    let byLanguage: [LanguageCode: [(value: String, updatedAt: Date)?]]
+    let keys: [TranslationKey]
+    let byLanguage: [LanguageCode: [String?]]
 
-    init(_ input: PublishInput) {
-        let sorted = input.keys
-            .map { (namespace: Array($0.namespace.value.utf8), name: Array($0.name.value.utf8), key: $0) }
-            .sorted { $0.namespace == $1.namespace ? $0.name.lexicographicallyPrecedes($1.name) : $0.namespace.lexicographicallyPrecedes($1.namespace) }
+    init(keys: [TranslationKey], translations: [Translation]) {
         var slots: [KeyID: Int] = [:]
-        slots.reserveCapacity(sorted.count)
-        var namespaces: [(name: String, keys: [(name: String, slot: Int)])] = []
-        for (slot, entry) in sorted.enumerated() {
-            slots[entry.key.id] = slot
-            if namespaces.last?.name != entry.key.namespace.value { namespaces.append((entry.key.namespace.value, [])) }
-            namespaces[namespaces.count - 1].keys.append((entry.key.name.value, slot))
-        }
-        var byLanguage: [LanguageCode: [(value: String, updatedAt: Date)?]] = [:]
-        for translation in input.translations {
+        for (slot, key) in keys.enumerated() { slots[key.id] = slot }
+        var byLanguage: [LanguageCode: [String?]] = [:]
+        for translation in translations {
             guard let slot = slots[translation.keyID] else { continue }
-            if byLanguage[translation.language] == nil { byLanguage[translation.language] = Array(repeating: nil, count: sorted.count) }
-            byLanguage[translation.language]![slot] = (translation.value, translation.updatedAt)
+            byLanguage[translation.language, default: Array(repeating: nil, count: keys.count)][slot] = translation.value
         }
-        self.namespaces = namespaces
+        self.keys = keys
         self.byLanguage = byLanguage
     }
 
-    /// The canonical body of one language. Every namespace with a live key appears, empty when
-    /// the language has no value in it, so `{locale}/{namespace}.json` exists for each.
-    func render(_ language: LanguageCode) -> (content: String, count: Int, lastUpdated: Date?) {
-        let values = byLanguage[language] ?? []
-        var writer = CanonicalJSONWriter()
-        var count = 0
-        var lastUpdated: Date?
-        var namespaceIndex = 0
-        writer.object(namespaces.map(\.name)) { _, writer in
-            var present: [(name: String, value: String)] = []
-            for key in namespaces[namespaceIndex].keys {
-                guard !values.isEmpty, let value = values[key.slot] else { continue }
-                present.append((key.name, value.value))
-                if lastUpdated.map({ value.updatedAt > $0 }) ?? true { lastUpdated = value.updatedAt }
-            }
-            namespaceIndex += 1
-            count += present.count
-            var keyIndex = 0
-            writer.object(present.map(\.name)) { _, writer in
-                writer.string(present[keyIndex].value)
-                keyIndex += 1
-            }
-        }
-        return (writer.text, count, lastUpdated)
-    }
-
-    /// The same values as a tree, for comparing with a release.
+    /// Namespace → key name → value; every namespace with a live key appears.
     func tree(for language: LanguageCode) -> ReleaseContent.Tree {
         let values = byLanguage[language] ?? []
         var tree: ReleaseContent.Tree = [:]
-        for namespace in namespaces {
-            var entries: [String: String] = [:]
-            for key in namespace.keys {
-                guard !values.isEmpty, let value = values[key.slot] else { continue }
-                entries[key.name] = value.value
-            }
-            tree[namespace.name] = entries
+        for (slot, key) in keys.enumerated() {
+            tree[key.namespace.value, default: [:]][key.name.value] = values.isEmpty ? nil : values[slot]
         }
         return tree
     }
-
 }

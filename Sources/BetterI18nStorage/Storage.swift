@@ -68,14 +68,15 @@ public protocol TranslationStore: Sendable {
 /// Releases: immutable numbered snapshots of a project's translations, what the CDN serves.
 public protocol ReleaseStore: Sendable {
     /// In one write transaction: numbers the project's next release (concurrent publishes get
-    /// distinct versions, one after the other), reads its live keys, their values and the
-    /// previous release's languages, asks `render` for the release's languages, and stores the
-    /// release. `render` returns every language the release carries and the ones it rendered
-    /// anew. Nothing is stored when `render` throws; ``StorageError/notFound(_:)`` when the
-    /// project does not exist.
+    /// distinct versions, one after the other), gives it a time strictly after the previous
+    /// release's, reads its live keys, the previous release's languages, a digest of each
+    /// language's stored values, and the values of those of `languages` whose digest differs
+    /// from the one their previous body was made from; asks `render` for the release's
+    /// languages, and stores the release. Nothing is stored when `render` throws;
+    /// ``StorageError/notFound(_:)`` when the project does not exist.
     func publishRelease(
-        id: ReleaseID, project: ProjectID, at time: Date, publishedBy: String,
-        render: @escaping @Sendable (PublishInput) throws -> (languages: [ReleaseLanguage], published: [LanguageCode])
+        id: ReleaseID, project: ProjectID, languages: [LanguageCode], at time: Date, publishedBy: String,
+        render: @escaping @Sendable (PublishInput) throws -> RenderedRelease
     ) async throws -> Release
     /// Releases of the project, newest first.
     func releases(of project: ProjectID) async throws -> [Release]

@@ -47,6 +47,17 @@ struct OAuthWorld {
     func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         try await server.test(body)
     }
+
+    /// One English value in the first project, so a publish has a file to serve (a language
+    /// with no published value has none).
+    func seedValue() async throws {
+        let now = clock.now()
+        let key = TranslationKey(id: .generate(), projectID: projects[0].id, namespace: .default, name: try KeyName("hello"),
+                                 description: nil, createdAt: now, updatedAt: now)
+        try await storage.createKeys([key], translations: [
+            Translation(keyID: key.id, language: try LanguageCode("en"), value: "Hello", updatedBy: nil, updatedAt: now),
+        ])
+    }
 }
 
 /// A PKCE pair.

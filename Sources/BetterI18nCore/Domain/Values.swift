@@ -88,30 +88,42 @@ public struct LanguageCode: Hashable, Sendable, Codable, Comparable, CustomStrin
         }
     }
 
+    /// The language's name in itself ("Deutsch", "français"), from the CLDR data of the
+    /// toolchain's Foundation, falling back to the English name.
+    public var nativeName: String {
+        Self.nativeNames.withLock { names in
+            if let name = names[value] { return name }
+            let name = Locale(identifier: value).localizedString(forIdentifier: value) ?? englishName
+            names[value] = name
+            return name
+        }
+    }
+
     /// Built once: a set per call was measurable when reading 100,000 stored values.
     private static let alphanumeric = Set("abcdefghijklmnopqrstuvwxyz0123456789")
 
     /// Looking a name up in ICU is slow; the answers never change.
     private static let names = Mutex<[String: String]>([:])
+    private static let nativeNames = Mutex<[String: String]>([:])
 
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
 }
 
 /// A namespace groups keys inside a project (`common`, `checkout`). Every project has
-/// `default`; `translations` is reserved because the CDN uses it as a file name (SPEC §6.2).
+/// `default`; `translations` and `batch` are reserved because the CDN uses them as file names
+/// (`{locale}/translations.json`, `{locale}/batch.json`), and a name has no `.`, because the
+/// first segment of an SDK's dot path (`t("auth.login.title")`) is the namespace.
 public struct NamespaceName: Hashable, Sendable, Codable, CustomStringConvertible {
     public static let `default` = NamespaceName(unchecked: "default")
-    public static let reserved: Set<String> = ["translations"]
+    public static let reserved: Set<String> = ["translations", "batch"]
 
     public let value: String
 
     public init(_ raw: String) throws {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        guard (1...100).contains(raw.count), raw.allSatisfy(allowed.contains), raw.first != ".",
-              !raw.contains("..")
-        else {
-            throw ValidationError(field: "namespace", message: "'\(raw.prefix(40))' is not a valid namespace (letters, digits, - _ .)")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        guard (1...100).contains(raw.count), raw.allSatisfy(allowed.contains) else {
+            throw ValidationError(field: "namespace", message: "'\(raw.prefix(40))' is not a valid namespace (letters, digits, - and _)")
         }
         guard !Self.reserved.contains(raw) else {
             throw ValidationError(field: "namespace", message: "the namespace name '\(raw)' is reserved")

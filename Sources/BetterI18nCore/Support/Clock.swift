@@ -53,4 +53,14 @@ extension Date {
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
+
+    /// ISO 8601 UTC with milliseconds (`2026-05-01T12:00:00.123Z`), for the CDN manifest, where
+    /// two releases within one second must still differ.
+    public var iso8601Milliseconds: String {
+        let ms = millisecondsSince1970
+        let millis = Int(((ms % 1000) + 1000) % 1000)
+        let whole = Date(millisecondsSince1970: ms - Int64(millis)).iso8601
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return whole.dropLast() + ".\(fraction)Z"
+    }
 }

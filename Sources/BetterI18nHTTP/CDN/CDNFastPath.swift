@@ -20,19 +20,21 @@ final class CDNFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let catalog: CDNCatalog
     private let mount: CDNMount
+    private let metrics: CDNMetrics
     /// The answer to the request whose head was read, sent when its end arrives.
     private var pending: CDNAnswer?
     /// Requests the raw path in front forwarded and that are not answered yet.
     private let outstanding = CDNRawFastPath.Outstanding()
 
-    init(catalog: CDNCatalog, mount: CDNMount) {
+    init(catalog: CDNCatalog, mount: CDNMount, metrics: CDNMetrics) {
         self.catalog = catalog
         self.mount = mount
+        self.metrics = metrics
     }
 
     /// Puts ``CDNRawFastPath`` at the front of the pipeline, before HTTP decoding.
     func handlerAdded(context: ChannelHandlerContext) {
-        let raw = CDNRawFastPath(catalog: catalog, mount: mount, outstanding: outstanding)
+        let raw = CDNRawFastPath(catalog: catalog, mount: mount, metrics: metrics, outstanding: outstanding)
         try? context.pipeline.syncOperations.addHandler(raw, position: .first)
     }
 
@@ -49,6 +51,7 @@ final class CDNFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             // still owes an earlier answer would put this one first.
             if outstanding.count == 0, let answer = answer(request) {
                 pending = answer
+                metrics.count(method: request.method.rawValue, status: answer.status.code)
             } else {
                 outstanding.count += 1
                 context.fireChannelRead(data)
@@ -73,10 +76,13 @@ final class CDNFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ request: HTTPRequest) -> CDNAnswer? {
         guard request.method == .get || request.method == .head,
               request.headerFields[.connection] == nil,
-              let path = request.path,
-              !path.contains("?"),
-              let relative = mount.relativePath(path: path, authority: request.authority),
-              let hit = catalog.cachedLookup(relative)
+              let target = request.path,
+              !target.contains("#")
+        else { return nil }
+        let query = target.firstIndex(of: "?")
+        let path = query.map { String(target[..<$0]) } ?? target
+        guard let relative = mount.relativePath(path: path, authority: request.authority),
+              let hit = catalog.cachedLookup(relative, query: query.map { target[target.index(after: $0)...] })
         else { return nil }
         return CDNAnswer(hit, method: request.method, headers: request.headerFields)
     }

@@ -11,73 +11,88 @@ import Logging
 struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
     let catalog: CDNCatalog
     let mount: CDNMount
+    let metrics: CDNMetrics
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let relative = mount.relativePath(request) else { return try await next(request, context) }
+        let response = await answer(request, relative)
+        metrics.count(method: request.method.rawValue, status: response.status.code)
+        return response
+    }
+
+    private func answer(_ request: Request, _ relative: Substring) async -> Response {
         switch request.method {
         case .get, .head: break
-        case .options: return preflight()
+        case .options: return Response(status: .noContent, headers: CDNAnswer.preflightHeaders)
         default:
             var error = APIError(status: .methodNotAllowed, code: "method_not_allowed", description: "The CDN answers GET and HEAD only.")
             error.headers[.allow] = "GET, HEAD, OPTIONS"
-            return cors(error.response())
+            return CDNAnswer.cors(error.response())
         }
-        let hit: CDNCatalog.Hit?
         do {
-            hit = try await catalog.lookup(relative)
+            switch try await catalog.lookup(relative, query: request.uri.query.map { Substring($0) }) {
+            case .hit(let hit):
+                // Compressed on the CDN's own thread the first time, never on this task's.
+                _ = try await hit.file.prepared(ContentNegotiation.encoding(request.headers[.acceptEncoding]))
+                guard let answer = CDNAnswer(hit, method: request.method, headers: request.headers) else {
+                    return CDNAnswer.cors(APIError.serverError.response())   // prepared just above: cannot happen
+                }
+                return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
+            case .notFound:
+                var response = APIError(status: .notFound, code: "not_found", description: "Nothing is published at this path.").response()
+                response.headers[.cacheControl] = "no-cache"
+                return CDNAnswer.cors(response)
+            case .badRequest(let message):
+                return CDNAnswer.cors(APIError(status: .badRequest, code: "invalid_request", description: message).response())
+            }
         } catch {
             logger.error("CDN lookup failed", metadata: ["error": "\(String(reflecting: error))"])
-            return cors(APIError.serverError.response())
+            return CDNAnswer.cors(APIError.serverError.response())
         }
-        guard let hit else {
-            var response = APIError(status: .notFound, code: "not_found", description: "Nothing is published at this path.").response()
-            response.headers[.cacheControl] = "no-cache"
-            return cors(response)
-        }
-        return serve(hit, request)
-    }
-
-    private func serve(_ hit: CDNCatalog.Hit, _ request: Request) -> Response {
-        let answer = CDNAnswer(hit, method: request.method, headers: request.headers)
-        return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
-    }
-
-    private func preflight() -> Response {
-        var headers = HTTPFields()
-        headers[.accessControlAllowOrigin] = "*"
-        headers[.accessControlAllowMethods] = "GET, HEAD, OPTIONS"
-        headers[.accessControlAllowHeaders] = "If-None-Match"
-        headers[.accessControlMaxAge] = "86400"
-        return Response(status: .noContent, headers: headers)
-    }
-
-    private func cors(_ response: Response) -> Response {
-        var response = response
-        response.headers[.accessControlAllowOrigin] = "*"
-        return response
     }
 }
 
 /// The response to a GET or HEAD of a published file — status, headers and body — shared by
-/// the middleware and the event-loop fast path (``CDNFastPath``) so both answer alike.
+/// the middleware and the event-loop fast paths (``CDNFastPath``, ``CDNRawFastPath``) so all
+/// answer alike.
 struct CDNAnswer {
     static let latestCacheControl = "public, max-age=60, stale-while-revalidate=300"
     static let versionedCacheControl = "public, max-age=31536000, immutable"
+
+    /// The answer to a browser's CORS preflight: the SDKs send `Cache-Control` and
+    /// `If-None-Match`, which are not CORS-safelisted request headers.
+    static let preflightHeaders: HTTPFields = [
+        .accessControlAllowOrigin: "*",
+        .accessControlAllowMethods: "GET, HEAD",
+        .accessControlAllowHeaders: "Cache-Control, If-None-Match, Accept-Encoding",
+        .accessControlMaxAge: "86400",
+    ]
+
+    /// Every CDN answer may be read by any page; `ETag` must be exposed or browsers hide it.
+    static func cors(_ response: Response) -> Response {
+        var response = response
+        response.headers[.accessControlAllowOrigin] = "*"
+        response.headers[.accessControlExposeHeaders] = "ETag"
+        return response
+    }
 
     let status: HTTPResponse.Status
     let headers: HTTPFields
     let body: ByteBuffer?
 
-    init(_ hit: CDNCatalog.Hit, method: HTTPRequest.Method, headers request: HTTPFields) {
+    /// Nil when the encoding the client prefers is not compressed yet: the fast paths then
+    /// leave the request to ``CDNMiddleware``, which has it compressed off the event loop.
+    init?(_ hit: CDNCatalog.Hit, method: HTTPRequest.Method, headers request: HTTPFields) {
         let encoding = ContentNegotiation.encoding(request[.acceptEncoding])
         var headers = HTTPFields()
-        headers.reserveCapacity(9)
+        headers.reserveCapacity(10)
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = hit.immutable ? Self.versionedCacheControl : Self.latestCacheControl
         headers[.eTag] = hit.file.etag(encoding)
         headers[.vary] = "Accept-Encoding"
         headers[.accessControlAllowOrigin] = "*"
+        headers[.accessControlExposeHeaders] = "ETag"
         headers[.xContentTypeOptions] = "nosniff"
         if let condition = request[.ifNoneMatch], ContentNegotiation.matches(condition, hit.file) {
             status = .notModified
@@ -85,8 +100,8 @@ struct CDNAnswer {
             body = nil
             return
         }
+        guard let representation = hit.file.ready(encoding) else { return nil }
         if encoding != .identity { headers[.contentEncoding] = encoding.rawValue }
-        let representation = hit.file.representation(encoding)
         headers[.contentLength] = String(representation.readableBytes)
         status = .ok
         self.headers = headers

@@ -29,15 +29,17 @@ final class CDNRawFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let catalog: CDNCatalog
     private let mount: CDNMount
+    private let metrics: CDNMetrics
     let outstanding: Outstanding
     private var passThrough = false
     private var pending: ByteBuffer?
 
     static let maximumHead = 16 * 1024
 
-    init(catalog: CDNCatalog, mount: CDNMount, outstanding: Outstanding) {
+    init(catalog: CDNCatalog, mount: CDNMount, metrics: CDNMetrics, outstanding: Outstanding) {
         self.catalog = catalog
         self.mount = mount
+        self.metrics = metrics
         self.outstanding = outstanding
     }
 
@@ -61,8 +63,7 @@ final class CDNRawFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 return giveUp(context, buffer, flush: wrote)
             }
             let whole = buffer.readSlice(length: headLength)!
-            if outstanding.count == 0, let hit = lookup(request) {
-                answer(hit, request, context)
+            if outstanding.count == 0, let hit = lookup(request), answer(hit, request, context) {
                 wrote = true
             } else {
                 // Decoded at once: by the time this returns, ``CDNFastPath`` has either answered it
@@ -80,26 +81,33 @@ final class CDNRawFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func lookup(_ request: RawRequest) -> CDNCatalog.Hit? {
-        guard !request.hasQuery, let relative = mount.relativePath(path: request.path, authority: request.host) else { return nil }
-        return catalog.cachedLookup(relative)
+        guard !request.hasFragment, let relative = mount.relativePath(path: request.path, authority: request.host) else { return nil }
+        return catalog.cachedLookup(relative, query: request.query.map { Substring($0) })
     }
 
-    private func answer(_ hit: CDNCatalog.Hit, _ request: RawRequest, _ context: ChannelHandlerContext) {
+    /// Writes the answer when everything it needs is in memory; false leaves the request to
+    /// the router (an encoding not compressed yet).
+    private func answer(_ hit: CDNCatalog.Hit, _ request: RawRequest, _ context: ChannelHandlerContext) -> Bool {
         let encoding = ContentNegotiation.encoding(request.acceptEncoding)
         let notModified = request.ifNoneMatch.map { ContentNegotiation.matches($0, hit.file) } ?? false
+        let representation = hit.file.ready(encoding)
+        guard notModified || representation != nil else { return false }
         let key = (notModified ? 1 : 0) | (hit.immutable ? 2 : 0) | (request.isHead ? 4 : 0)
             | (encoding == .br ? 8 : encoding == .gzip ? 16 : 0)
         let head = hit.file.head(key) {
             var fields = HTTPFields()
             if let value = request.acceptEncoding { fields[.acceptEncoding] = value }
             if let value = request.ifNoneMatch { fields[.ifNoneMatch] = value }
-            return Self.serialize(CDNAnswer(hit, method: request.isHead ? .head : .get, headers: fields))
+            // Ready (or 304) as checked above, so the answer exists.
+            return CDNAnswer(hit, method: request.isHead ? .head : .get, headers: fields).map(Self.serialize) ?? ByteBuffer()
         }
         context.write(wrapOutboundOut(head), promise: nil)
         context.write(wrapOutboundOut(Self.tail), promise: nil)
-        if !notModified, !request.isHead {
-            context.write(wrapOutboundOut(hit.file.representation(encoding)), promise: nil)
+        if !notModified, !request.isHead, let representation {
+            context.write(wrapOutboundOut(representation), promise: nil)
         }
+        metrics.count(method: request.isHead ? "HEAD" : "GET", status: notModified ? 304 : 200)
+        return true
     }
 
     /// `Date` and `Server` and the blank line, remade once a second.
@@ -150,8 +158,11 @@ final class CDNRawFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 /// bytes: only the path and the three header values it needs become strings.
 struct RawRequest {
     let isHead: Bool
+    /// The target's path, without the query.
     let path: String
-    let hasQuery: Bool
+    /// What follows `?` in the target, if anything.
+    let query: String?
+    let hasFragment: Bool
     var host: String?
     var acceptEncoding: String?
     var ifNoneMatch: String?
@@ -162,10 +173,11 @@ struct RawRequest {
         self = parsed
     }
 
-    private init(isHead: Bool, path: String, hasQuery: Bool) {
+    private init(isHead: Bool, path: String, query: String?, hasFragment: Bool) {
         self.isHead = isHead
         self.path = path
-        self.hasQuery = hasQuery
+        self.query = query
+        self.hasFragment = hasFragment
     }
 
     private static let cr: UInt8 = 13, lf: UInt8 = 10, space: UInt8 = 32, colon: UInt8 = 58, tab: UInt8 = 9
@@ -181,8 +193,16 @@ struct RawRequest {
         guard equals(bytes, secondSpace + 1, lineEnd, "HTTP/1.1"), secondSpace > firstSpace + 1, bytes[firstSpace + 1] == UInt8(ascii: "/")
         else { return nil }
         let target = UnsafeRawBufferPointer(rebasing: bytes[(firstSpace + 1)..<secondSpace])
-        let hasQuery = target.contains(UInt8(ascii: "?")) || target.contains(UInt8(ascii: "#"))
-        var request = RawRequest(isHead: isHead, path: String(decoding: target, as: UTF8.self), hasQuery: hasQuery)
+        let hasFragment = target.contains(UInt8(ascii: "#"))
+        var request: RawRequest
+        if let mark = target.firstIndex(of: UInt8(ascii: "?")) {
+            request = RawRequest(
+                isHead: isHead, path: String(decoding: UnsafeRawBufferPointer(rebasing: target[..<mark]), as: UTF8.self),
+                query: String(decoding: UnsafeRawBufferPointer(rebasing: target[(mark + 1)...]), as: UTF8.self), hasFragment: hasFragment
+            )
+        } else {
+            request = RawRequest(isHead: isHead, path: String(decoding: target, as: UTF8.self), query: nil, hasFragment: hasFragment)
+        }
         var start = lineEnd + 2
         while start + 1 < bytes.count, !(bytes[start] == cr && bytes[start + 1] == lf) {
             guard let end = index(of: cr, in: bytes, from: start), end + 1 < bytes.count, bytes[end + 1] == lf,

@@ -35,6 +35,17 @@ struct ReleaseRoutes {
         let published_at: String
         let languages: [String]
         let manifest_url: String
+        /// Only in a publish's answer: keys left out of the CDN files (SPEC §8).
+        var warnings: [WarningJSON]?
+    }
+
+    struct WarningJSON: Encodable {
+        let code = "key_conflict"
+        let namespace: String
+        let key: String
+        let conflicts_with: String
+        let languages: [String]
+        let message: String
     }
 
     private func json(_ release: Release, _ snapshot: ProjectSnapshot) -> ReleaseJSON {
@@ -99,7 +110,15 @@ struct ReleaseRoutes {
                       "languages": release.publishedLanguages.map(\.value).joined(separator: " ")],
             createdAt: release.publishedAt
         ))
-        return JSONResponse.make(json(release, snapshot), status: .created)
+        var answer = json(release, snapshot)
+        answer.warnings = release.warnings.map { warning in
+            WarningJSON(
+                namespace: warning.namespace, key: warning.key, conflicts_with: warning.conflictsWith,
+                languages: warning.languages.map(\.value),
+                message: "'\(warning.key)' was left out of the CDN files because '\(warning.conflictsWith)' nests below it; rename one of them."
+            )
+        }
+        return JSONResponse.make(answer, status: .created)
     }
 
     private func releases(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -257,6 +257,16 @@ enum Migrations {
             )
             """,
         ]),
+        // Nested CDN files (SPEC §8): bodies are stored nested from now on (format 2; older
+        // flat bodies stay format 1 and are re-nested when loaded); each file's lastModified;
+        // what a body was rendered from; the project's languages and namespaces at publish.
+        Migration(version: 5, name: "nested_releases", statements: [
+            "ALTER TABLE release_languages ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE release_languages ADD COLUMN namespace_modified TEXT",
+            "ALTER TABLE release_languages ADD COLUMN source_digest TEXT",
+            "ALTER TABLE releases ADD COLUMN project_languages TEXT",
+            "ALTER TABLE releases ADD COLUMN namespaces TEXT",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

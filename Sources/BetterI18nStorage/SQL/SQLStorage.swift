@@ -277,7 +277,9 @@ extension SQLStorage {
             try await Self.ensureNamespace(key.namespace, in: key.projectID, at: key.updatedAt, on: database)
             try await database.raw("""
                 UPDATE translation_keys SET name = \(bind: key.name.value), namespace = \(bind: key.namespace.value),
-                    description = \(bind: key.description), updated_at = \(bind: key.updatedAt.millisecondsSince1970)
+                    description = \(bind: key.description),
+                    updated_at = CASE WHEN updated_at < \(bind: key.updatedAt.millisecondsSince1970)
+                                      THEN \(bind: key.updatedAt.millisecondsSince1970) ELSE updated_at + 1 END
                 WHERE id = \(bind: key.id.rawValue) AND deleted_at IS NULL
                 """).run()
         }
@@ -348,11 +350,15 @@ extension SQLStorage {
                 """
             }
             // INSERT … ON CONFLICT DO UPDATE is spelled the same in SQLite (≥ 3.24) and PostgreSQL.
+            // A value's time moves forward on every write, even within one millisecond of the
+            // last, so a publish can tell from times alone that something changed.
             try await database.raw("""
                 INSERT INTO translations (key_id, language, value, updated_by, updated_at)
                 VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (key_id, language) DO UPDATE SET
-                    value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+                    value = excluded.value, updated_by = excluded.updated_by,
+                    updated_at = CASE WHEN excluded.updated_at > translations.updated_at
+                                      THEN excluded.updated_at ELSE translations.updated_at + 1 END
                 """).run()
             start = end
         }
@@ -368,6 +374,16 @@ extension SQLStorage {
             JOIN translation_keys k ON k.id = t.key_id
             WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
             ORDER BY k.namespace, k.name, t.language
+            """).all().map(Rows.translation)
+    }
+
+    /// The values of some languages only: a publish reads just the languages that changed.
+    static func translations(in project: ProjectID, languages: [LanguageCode], on database: any SQLDatabase) async throws -> [Translation] {
+        try await database.raw("""
+            SELECT t.* FROM translations t
+            JOIN translation_keys k ON k.id = t.key_id
+            WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
+              AND t.language IN (\(binds: languages.map(\.value)))
             """).all().map(Rows.translation)
     }
 }
