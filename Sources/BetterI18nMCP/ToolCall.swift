@@ -262,8 +262,10 @@ struct ToolCall {
         var body: [String: Value] = [:]
         if let languages = try strings("languages", required: false) { body["languages"] = .array(languages.map(Value.string)) }
         let release = try await rest("POST", "/v1/projects/\(id)/publish", body: .object(body), itemLabel: { "languages[\($0)]" })
+        let warnings = (release["warnings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         return "Published release \(release["version"] as? Int ?? 0) (\(release["id"] as? String ?? "?")) with "
             + "\((release["languages"] as? [String] ?? []).joined(separator: ", ")). Manifest: \(release["manifest_url"] as? String ?? "-")"
+            + warnings.map { "\nWarning: " + $0 }.joined()
     }
 
     func addLanguages() async throws -> String {
