@@ -1,4 +1,4 @@
-import BetterI18nCDN
+@testable import BetterI18nCDN
 import BetterI18nCore
 import BetterI18nHTTP
 import BetterI18nProjects
@@ -10,20 +10,7 @@ import Testing
 /// SPEC §8 as Better i18n's official SDKs read a CDN: manifest → a locale's namespaces → the
 /// namespace files (or one `batch.json`) → lookups by dot path → revalidation by `lastModified`.
 @Suite struct CDNSDKTests {
-    private struct Setup {
-        let partner: PartnerResourceTests.Partner
-        let token: String
-        let base: String
-        let cdn: String
-    }
-
-    private func setUp(_ client: any TestClientProtocol, _ world: OAuthWorld) async throws -> Setup {
-        let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: PublishingTests.scopes)
-        let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
-        return Setup(partner: partner, token: try await partner.installation(),
-                     base: "/api/oauth-client/v1/projects/\(world.projects[0].id.rawValue)",
-                     cdn: "/cdn/\(world.organization.slug.value)/web")
-    }
+    private typealias Setup = PublishingTests.Setup
 
     private func json(_ response: TestResponse) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
@@ -73,7 +60,7 @@ import Testing
             projectID: world.projects[0].id, code: try LanguageCode("fr"), status: .active, isSource: false, createdAt: world.clock.now()
         ))
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await PublishingTests.setUp(client, world)
             try await seed(setup)
             _ = try await publish(setup)
 
@@ -172,7 +159,7 @@ import Testing
     @Test func batchAndLocaleRefusalsAndOddities() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await PublishingTests.setUp(client, world)
             try await seed(setup)
             _ = try await publish(setup)
             let auth = text(try await client.execute(uri: setup.cdn + "/de/auth.json", method: .get))
@@ -221,7 +208,7 @@ import Testing
     @Test func keysThatWouldBeBothAValueAndAnObjectAreRefused() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await PublishingTests.setUp(client, world)
             func create(_ keys: [[String: Any]], onConflict: String = "skip") async throws -> TestResponse {
                 try await setup.partner.call(setup.base + "/keys", method: .post, token: setup.token,
                                              json: ["keys": keys, "on_conflict": onConflict])
@@ -278,7 +265,7 @@ import Testing
             Translation(keyID: $0.id, language: try LanguageCode("de"), value: $0.name.value, updatedBy: nil, updatedAt: now)
         })
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await PublishingTests.setUp(client, world)
             let answer = try await publish(setup)
             let warnings = try #require(answer["warnings"] as? [[String: Any]])
             #expect(warnings.count == 1)
@@ -287,6 +274,30 @@ import Testing
             #expect(warnings.first?["languages"] as? [String] == ["de"])
             #expect(text(try await client.execute(uri: setup.cdn + "/de/auth.json", method: .get)) == #"{"login":{"title":"login.title"}}"#)
         }
+    }
+}
+
+/// How CDN paths are read: locales as the manifest writes them, batch names bounded.
+@Suite struct CDNAddressTests {
+    @Test func localesAreMatchedAsTheManifestWritesThem() throws {
+        #expect(CDNCatalog.address("o/p/pt_BR/auth.json")?.file == "pt-br/auth.json")
+        #expect(CDNCatalog.address("o/p/PT_br.json")?.file == "pt-br.json")
+        #expect(CDNCatalog.address("o/p/v2/DE/batch.json")?.batchLocale == "de")
+        #expect(CDNCatalog.address("o/p/v2/DE/batch.json")?.version == 2)
+        #expect(CDNCatalog.address("o/p/manifest.json")?.file == "manifest.json")
+        #expect(CDNCatalog.address("o/p/de/Checkout.json")?.file == "de/Checkout.json", "namespaces keep their case")
+        #expect(CDNCatalog.address("o/p/de/batch.json")?.batchLocale == "de")
+        #expect(CDNCatalog.address("o/p/de/x/batch.json") == nil)
+    }
+
+    @Test func batchNamesAreBoundedAndDecoded() throws {
+        #expect(try CDNCatalog.batchNames("ns=b,a,%61").get() == ["b", "a", "a"])
+        #expect(try CDNCatalog.batchNames("x=1&ns=a&ns=b").get() == ["a", "b"])
+        for bad: Substring? in [nil, "", "ns", "ns=", "ns=,", "ns=%", "ns=%zz"] {
+            #expect(throws: CDNCatalog.BatchQueryError.self, "\(bad ?? "nil")") { try CDNCatalog.batchNames(bad).get() }
+        }
+        let many = "ns=" + (0...CDNCatalog.maximumBatchNames).map { "n\($0)" }.joined(separator: ",")
+        #expect(throws: CDNCatalog.BatchQueryError.self) { try CDNCatalog.batchNames(Substring(many)).get() }
     }
 }
 

@@ -21,7 +21,8 @@ import Testing
         let cdn: String
     }
 
-    private func setUp(_ client: any TestClientProtocol, _ world: OAuthWorld, scope: String = PublishingTests.scopes) async throws -> Setup {
+    /// A partner with an installation token for the first project of `world`, and its paths.
+    static func setUp(_ client: any TestClientProtocol, _ world: OAuthWorld, scope: String = PublishingTests.scopes) async throws -> Setup {
         let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: scope)
         let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
         return Setup(partner: partner, token: try await partner.installation(),
@@ -55,14 +56,14 @@ import Testing
     @Test func publishingNeedsTheScopeAndIsAudited() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let withoutScope = try await setUp(client, world, scope: "projects:read translations:read translations:write")
+            let withoutScope = try await Self.setUp(client, world, scope: "projects:read translations:read translations:write")
             let refused = try await publish(withoutScope)
             #expect(refused.status == .forbidden)
             #expect(try object(refused)["error"] as? String == "missing_scope")
             #expect(try object(refused)["required"] as? String == "translations:publish")
             #expect(try await world.storage.releases(of: world.projects[0].id).isEmpty)
 
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             let published = try await publish(setup)
             #expect(published.status == .created)
@@ -86,7 +87,7 @@ import Testing
     @Test func pendingChangesShowWhatTheNextPublishChanges() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             let before = try object(try await setup.partner.call(setup.base + "/pending-changes", token: setup.token))
             let languages = try #require(before["languages"] as? [String: [String: [String]]])
@@ -121,7 +122,7 @@ import Testing
     @Test func unknownLanguagesAndBadBodiesPublishNothing() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             let unknown = try await publish(setup, ["languages": ["de", "ja", "not a code"]])
             #expect(unknown.status == .unprocessableContent)
             let errors = try #require(try object(unknown)["errors"] as? [[String: Any]])
@@ -141,7 +142,7 @@ import Testing
     @Test func theCDNServesOnlyPublishedContent() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             #expect(try await client.execute(uri: setup.cdn + "/manifest.json", method: .get).status == .notFound,
                     "nothing is served before the first publish")
@@ -195,7 +196,7 @@ import Testing
     @Test func aPublishOfSomeLanguagesKeepsTheOthers() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             #expect(try await publish(setup).status == .created)
             let english = text(try await client.execute(uri: setup.cdn + "/en.json", method: .get))
@@ -216,7 +217,7 @@ import Testing
     @Test func cdnHeadersFollowTheSpec() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             #expect(try await publish(setup).status == .created)
 
@@ -275,7 +276,7 @@ import Testing
     @Test func unknownAndHostilePathsAre404JSON() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             #expect(try await publish(setup).status == .created)
             let org = world.organization.slug.value
@@ -302,7 +303,7 @@ import Testing
         let world = try await OAuthWorld()
         let databasePath = try #require(world.databasePath)
         try await world.test { client in
-            let setup = try await setUp(client, world)
+            let setup = try await Self.setUp(client, world)
             try await seedKeys(setup)
             #expect(try await publish(setup).status == .created)
             _ = try await setup.partner.call(setup.base + "/translations", method: .put, token: setup.token, json: ["translations": [
