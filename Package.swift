@@ -4,6 +4,7 @@ import PackageDescription
 /// Better i18n: a translation-management platform with an OAuth 2.0 partner integration.
 ///
 /// Targets follow the architecture in `../shared/STYLE.md`:
+/// - `BetterI18nAPI`: the wire types (bodies, error codes, endpoints) shared by server and clients.
 /// - `BetterI18nCore`: domain values, identifiers, secrets and the clock. No I/O, no HTTP.
 /// - `BetterI18nStorage`: the storage protocols and their SQL implementation on SQLite and PostgreSQL.
 /// - `BetterI18nAccounts`: sign-in, sessions, throttling and admin operations, on top of storage.
@@ -38,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
+        /// The wire types of the partner API and the token endpoint (SPEC §5.4, §6): request and
+        /// response bodies, error codes, the endpoint list. Foundation only, for clients too.
+        .target(name: "BetterI18nAPI"),
         .target(
             name: "BetterI18nCore",
             dependencies: [
@@ -69,6 +73,7 @@ let package = Package(
         .target(
             name: "BetterI18nProjects",
             dependencies: [
+                "BetterI18nAPI",
                 "BetterI18nCore",
                 "BetterI18nStorage",
             ]
@@ -102,6 +107,7 @@ let package = Package(
         .target(
             name: "BetterI18nMCP",
             dependencies: [
+                "BetterI18nAPI",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,6 +115,7 @@ let package = Package(
         .target(
             name: "BetterI18nHTTP",
             dependencies: [
+                "BetterI18nAPI",
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 "BetterI18nAccounts",
@@ -147,6 +154,7 @@ let package = Package(
         .testTarget(
             name: "BetterI18nTests",
             dependencies: [
+                "BetterI18nAPI",
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 "BetterI18nAccounts",

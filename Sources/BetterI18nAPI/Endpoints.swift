@@ -1,0 +1,160 @@
+import Foundation
+
+/// One route of the partner API: method, path template, the token kinds and scope it takes,
+/// and its body types. ``Endpoints/all`` is the single list the server registers its routes
+/// from, the OpenAPI document is rendered from, and the client builds its requests from.
+public struct Endpoint: Sendable {
+    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", patch = "PATCH", delete = "DELETE" }
+
+    /// Which credentials a route takes: OAuth access tokens only mint and uninstall.
+    public enum TokenKind: String, Sendable { case access = "access token", installation = "installation token" }
+
+    public struct QueryParameter: Sendable {
+        public let name: String
+        public let description: String
+    }
+
+    public let method: Method
+    /// `{name}` for path parameters: `/api/oauth-client/v1/projects/{projectId}/keys`.
+    public let path: String
+    public let operationID: String
+    public let summary: String
+    /// The scope the route needs; nil for routes that need a token but no scope.
+    public let scope: String?
+    public let tokens: [TokenKind]
+    public let success: Int
+    /// The request body's component name, and whether a body is required.
+    public let request: (name: String, required: Bool)?
+    /// The success body's schema; nil for `204`.
+    public let response: Schema?
+    public let query: [QueryParameter]
+
+    init(_ method: Method, _ path: String, _ operationID: String, _ summary: String, scope: String?,
+         tokens: [TokenKind] = [.installation], success: Int = 200, request: (any APIType.Type)? = nil, requestRequired: Bool = true,
+         response: Schema?, query: [(String, String)] = []) {
+        self.method = method
+        self.path = path
+        self.operationID = operationID
+        self.summary = summary
+        self.scope = scope
+        self.tokens = tokens
+        self.success = success
+        self.request = request.map { ($0.schemaName, requestRequired) }
+        self.response = response
+        self.query = query.map { QueryParameter(name: $0.0, description: $0.1) }
+    }
+
+    /// The names of the path parameters, in order.
+    public var parameterNames: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+
+    /// The path with its parameters filled in (each percent-encoded as a path segment).
+    public func path(_ values: [String: String]) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.hasPrefix("{"), let value = values[String(segment.dropFirst().dropLast())] else { return String(segment) }
+            return value.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentAllowed) ?? value
+        }.joined(separator: "/")
+    }
+}
+
+extension CharacterSet {
+    /// Unreserved and sub-delims, without `/`: what a single path segment may hold unescaped.
+    static let urlPathSegmentAllowed: CharacterSet = {
+        var set = CharacterSet.urlPathAllowed
+        set.remove(charactersIn: "/")
+        return set
+    }()
+}
+
+/// Every partner endpoint (the API origin's `/api/oauth-client/…`).
+public enum Endpoints {
+    public static let mintInstallationToken = Endpoint(
+        .post, "/api/oauth-client/installations/{grantId}/tokens", "mintInstallationToken",
+        "Mint a 1-hour installation token, optionally narrowed", scope: nil, tokens: [.access], success: 201,
+        request: InstallationTokenRequest.self, requestRequired: false, response: .ref(InstallationToken.self))
+    public static let uninstall = Endpoint(
+        .delete, "/api/oauth-client/installations/{grantId}", "uninstall",
+        "Uninstall: revoke the grant and every token of it", scope: nil, tokens: [.access], success: 204, response: nil)
+    public static let me = Endpoint(
+        .get, "/api/oauth-client/me", "me", "The user, grant and token behind a token", scope: nil,
+        tokens: [.access, .installation], response: .ref(Me.self))
+    public static let listOrganizations = Endpoint(
+        .get, "/api/oauth-client/organizations", "listOrganizations", "The grant's organization", scope: "org:read",
+        response: ListPage<Organization>.schema)
+    public static let listProjects = Endpoint(
+        .get, "/api/oauth-client/organizations/{orgId}/projects", "listProjects", "Projects of the organization the token reaches",
+        scope: "projects:read", response: ListPage<Project>.schema, query: page)
+    public static let createProject = Endpoint(
+        .post, "/api/oauth-client/v1/projects", "createProject", "Create a project (token must cover all projects)",
+        scope: "projects:write", success: 201, request: CreateProjectRequest.self, response: .ref(Project.self))
+    public static let getProject = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}", "getProject",
+        "A project with languages, namespaces, key count and CDN manifest URL", scope: "projects:read", response: .ref(Project.self))
+    public static let addLanguage = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/languages", "addLanguage", "Add a language (BCP 47)",
+        scope: "projects:write", success: 201, request: AddLanguageRequest.self, response: .ref(Project.self))
+    public static let listKeys = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/keys", "listKeys", "Keys, filtered by namespace, search or missing language",
+        scope: "keys:read", response: ListPage<Key>.schema, query: [
+            ("namespace", "only keys of this namespace"), ("search", "case-insensitive substring of the key name"),
+            ("missing_language", "only keys without a value in this language"),
+        ] + page)
+    public static let createKeys = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/keys", "createKeys",
+        "Create up to 1000 keys, all or nothing, with on_conflict skip|update|fail", scope: "keys:write", success: 201,
+        request: CreateKeysRequest.self, response: .ref(KeysResult.self))
+    public static let updateKey = Endpoint(
+        .patch, "/api/oauth-client/v1/projects/{projectId}/keys/{keyId}", "updateKey", "Rename, move or describe a key",
+        scope: "keys:write", request: UpdateKeyRequest.self, response: .ref(Key.self))
+    public static let deleteKeys = Endpoint(
+        .delete, "/api/oauth-client/v1/projects/{projectId}/keys", "deleteKeys", "Soft-delete up to 1000 keys, all or nothing",
+        scope: "keys:write", request: DeleteKeysRequest.self, response: .ref(DeletedCount.self))
+    public static let listTranslations = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/translations", "listTranslations",
+        "Translations, filtered by languages, namespace, keys or status", scope: "translations:read",
+        response: ListPage<Translation>.schema, query: [
+            ("languages", "comma-separated language codes"), ("namespace", "only values of this namespace"),
+            ("keys", "comma-separated key names or ids"), ("status", "draft or published (against the latest release)"),
+        ] + page)
+    public static let setTranslations = Endpoint(
+        .put, "/api/oauth-client/v1/projects/{projectId}/translations", "setTranslations",
+        "Set up to 1000 values (ICU MessageFormat checked), all or nothing", scope: "translations:write",
+        request: SetTranslationsRequest.self, response: .ref(UpdatedCount.self))
+    public static let pendingChanges = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/pending-changes", "getPendingChanges",
+        "Keys added, changed and deleted per language since the last release", scope: "translations:read",
+        response: .ref(PendingChanges.self))
+    public static let publish = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/publish", "publishTranslations",
+        "Publish all languages (or the listed ones) as the next immutable release on the CDN", scope: "translations:publish",
+        success: 201, request: PublishRequest.self, requestRequired: false, response: .ref(Release.self))
+    public static let listReleases = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/releases", "listReleases", "Releases, newest first, with their manifest URLs",
+        scope: "translations:read", response: ListPage<Release>.schema, query: page)
+    public static let listGlossary = Endpoint(
+        .get, "/api/oauth-client/v1/glossary", "listGlossary", "The organization's glossary terms", scope: "glossary:read",
+        response: ListPage<GlossaryTerm>.schema, query: page)
+    public static let upsertGlossaryTerms = Endpoint(
+        .put, "/api/oauth-client/v1/glossary/terms", "upsertGlossaryTerms", "Upsert up to 1000 glossary terms by term",
+        scope: "glossary:write", request: UpsertTermsRequest.self, response: ListPage<GlossaryTerm>.schema)
+
+    private static var page: [(String, String)] {
+        [("cursor", "next_cursor of the previous page"), ("limit", "1–1000, default 100")]
+    }
+
+    public static let all: [Endpoint] = [
+        mintInstallationToken, uninstall, me, listOrganizations, listProjects, createProject, getProject, addLanguage,
+        listKeys, createKeys, updateKey, deleteKeys, listTranslations, setTranslations, pendingChanges, publish,
+        listReleases, listGlossary, upsertGlossaryTerms,
+    ]
+
+    /// Every named body type, for the document's components.
+    public static let components: [any APIType.Type] = [
+        ErrorBody.self, TokenResponse.self, InstallationTokenRequest.self, InstallationToken.self, Me.self, Organization.self,
+        Project.self, CreateProjectRequest.self, AddLanguageRequest.self, Key.self, NewKey.self, CreateKeysRequest.self,
+        KeysResult.self, UpdateKeyRequest.self, DeleteKeysRequest.self, DeletedCount.self, Translation.self,
+        TranslationValue.self, SetTranslationsRequest.self, UpdatedCount.self, PendingChanges.self, PublishRequest.self,
+        Release.self, GlossaryTerm.self, NewTerm.self, UpsertTermsRequest.self,
+    ]
+}
