@@ -81,6 +81,7 @@ let package = Package(
         .target(
             name: "BetterI18nOAuth",
             dependencies: [
+                "BetterI18nAPI",
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 .product(name: "Crypto", package: "swift-crypto"),

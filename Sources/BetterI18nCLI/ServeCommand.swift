@@ -86,7 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let organization = try await storage.organization(slug: try Slug(credentials.organizationSlug)),
            let project = try await storage.project(organization: organization.id, slug: try Slug(credentials.projectSlug)) {
             _ = try await ReleaseService(storage: storage, clock: SystemWallClock(), random: SystemRandomSource())
-                .publish(project, languages: nil, publishedBy: "operator")
+                .publish(project, languages: nil, by: .operator)
             cdnLine = "\n  CDN manifest:   \(configuration.cdnURL.absoluteString)/\(credentials.organizationSlug)/\(credentials.projectSlug)/manifest.json"
         }
         print("""

@@ -17,14 +17,18 @@ public struct AppDependencies: Sendable {
     public let logger: Logger
     public let random: any RandomSource
     public let oauth: OAuthServices
+    /// Project views (languages, namespaces, key count), trusted for half a second and
+    /// dropped by every service that changes them.
+    public let projectViews: ProjectViews
+    public let projects: ProjectService
+    public let keys: KeyService
+    public let glossary: GlossaryService
     public let releases: ReleaseService
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
     /// Open Streamable-HTTP MCP sessions.
     public let mcpSessions = MCPSessions()
-    /// Project views for the partner API, trusted for half a second.
-    let projectCache = FreshnessCache<ProjectID, ProjectSnapshot>(lifetime: .milliseconds(500))
 
     public init(
         configuration: ServerConfiguration, storage: any Storage, clock: any WallClock = SystemWallClock(),
@@ -40,8 +44,14 @@ public struct AppDependencies: Sendable {
         self.oauth = OAuthServices(
             configuration: configuration, storage: storage, clock: clock, random: random, logger: logger
         )
-        self.releases = ReleaseService(storage: storage, clock: clock, random: random)
-        self.cdn = CDNCatalog(storage: storage, cdnURL: configuration.cdnURL.absoluteString)
+        let cdn = CDNCatalog(storage: storage, cdnURL: configuration.cdnURL.absoluteString)
+        self.cdn = cdn
+        let views = ProjectViews(storage: storage)
+        self.projectViews = views
+        self.projects = ProjectService(storage: storage, views: views, clock: clock, random: random)
+        self.keys = KeyService(storage: storage, views: views, clock: clock, random: random)
+        self.glossary = GlossaryService(storage: storage, clock: clock)
+        self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
         self.cdnMetrics = CDNMetrics(registry: metrics)
         self.accounts = AccountService(
             storage: storage,

@@ -27,7 +27,7 @@ public enum BetterI18nServer {
         OAuthRoutes(dependencies: dependencies).register(on: router)
         SettingsRoutes(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
-        ResourceRoutes(dependencies: dependencies).register(on: router)
+        PartnerResources.register(on: router, dependencies)
         let box = RouterBox()
         MCPRoutes(dependencies: dependencies, router: box).register(on: router)
         box.set(router.buildResponder())

@@ -1,19 +1,12 @@
+import struct BetterI18nAPI.TokenResponse
 import BetterI18nCore
 import BetterI18nStorage
 import Foundation
 import Logging
 
 /// The successful token response (SPEC §5.4), encoded as RFC 6749 §5.1 plus `grant_id` and
-/// `organization_id`.
-public struct TokenResponse: Sendable, Encodable, Equatable {
-    public let access_token: String
-    public let token_type: String
-    public let expires_in: Int
-    public let refresh_token: String
-    public let scope: String
-    public let grant_id: String
-    public let organization_id: String
-}
+/// `organization_id`: the API's wire type, which clients decode too.
+public typealias TokenResponse = BetterI18nAPI.TokenResponse
 
 /// What every grant handler gets: the parameters, the authenticated client and the time.
 public struct TokenRequest: Sendable {
@@ -102,9 +95,9 @@ struct TokenIssuer: Sendable {
                 record(refresh, .refresh, refreshScopes, settings.refreshTokenTTL),
             ],
             response: TokenResponse(
-                access_token: access.value, token_type: "Bearer", expires_in: Int(settings.accessTokenTTL),
-                refresh_token: refresh.value, scope: accessScopes.description, grant_id: grant.id.rawValue,
-                organization_id: grant.organizationID.rawValue
+                accessToken: access.value, expiresIn: Int(settings.accessTokenTTL),
+                refreshToken: refresh.value, scope: accessScopes.description, grantID: grant.id.rawValue,
+                organizationID: grant.organizationID.rawValue
             ),
             touchGrant: grant.lastUsedAt.map { now.timeIntervalSince($0) >= 60 } ?? true
         )

@@ -1,3 +1,4 @@
+import struct BetterI18nAPI.NewTerm
 import BetterI18nCore
 import BetterI18nStorage
 import Foundation
@@ -5,18 +6,18 @@ import Foundation
 /// The organization glossary (SPEC §6.2): terms upserted by term, all or nothing.
 public struct GlossaryService: Sendable {
     /// One term of `PUT …/glossary/terms`.
-    public struct NewTerm: Decodable, Sendable {
-        public let term: String
-        public let description: String?
-        public let translations: [String: String]?
-    }
+    public typealias NewTerm = BetterI18nAPI.NewTerm
 
-    let storage: any Storage
+    let storage: any GlossaryStore
     let clock: any WallClock
 
-    public init(storage: any Storage, clock: any WallClock) {
+    public init(storage: any GlossaryStore, clock: any WallClock) {
         self.storage = storage
         self.clock = clock
+    }
+
+    public func terms(of organization: OrganizationID) async throws -> [GlossaryTerm] {
+        try await storage.glossary(of: organization)
     }
 
     public func upsert(_ items: [NewTerm], in organization: OrganizationID) async throws -> [GlossaryTerm] {

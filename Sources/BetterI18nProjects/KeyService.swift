@@ -1,3 +1,6 @@
+import enum BetterI18nAPI.ConflictPolicy
+import struct BetterI18nAPI.NewKey
+import struct BetterI18nAPI.TranslationValue
 import BetterI18nCore
 import BetterI18nStorage
 import Foundation
@@ -33,28 +36,11 @@ public enum KeyFailure: Error, Equatable, Sendable {
 public struct KeyService: Sendable {
     public static let maximumItems = 1000
 
-    public enum ConflictPolicy: String, Sendable, Decodable {
-        case skip, update, fail
-    }
-
-    /// One key of `POST …/keys`.
-    public struct NewKey: Decodable, Sendable {
-        public let name: String
-        public let namespace: String?
-        public let description: String?
-        public let translations: [String: String]?
-
-        private enum CodingKeys: String, CodingKey, CaseIterable { case name, namespace, description, translations }
-
-        public init(from decoder: any Decoder) throws {
-            try StrictDecoding.check(decoder, allowed: Set(CodingKeys.allCases.map(\.rawValue)))
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try container.decode(String.self, forKey: .name)
-            namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
-            description = try container.decodeIfPresent(String.self, forKey: .description)
-            translations = try container.decodeIfPresent([String: String].self, forKey: .translations)
-        }
-    }
+    public typealias ConflictPolicy = BetterI18nAPI.ConflictPolicy
+    public typealias NewKey = BetterI18nAPI.NewKey
+    /// One value of `PUT …/translations`: a key by id, or by name and namespace.
+    public typealias NewValue = BetterI18nAPI.TranslationValue
+    public typealias Stores = ProjectStore & TranslationStore
 
     public struct KeyResult: Sendable {
         public var created: [TranslationKey] = []
@@ -62,33 +48,15 @@ public struct KeyService: Sendable {
         public var skipped: [TranslationKey] = []
     }
 
-    /// One value of `PUT …/translations`: a key by id, or by name and namespace.
-    public struct NewValue: Decodable, Sendable {
-        public let key_id: String?
-        public let key: String?
-        public let namespace: String?
-        public let language: String
-        public let value: String
-
-        private enum CodingKeys: String, CodingKey, CaseIterable { case key_id, key, namespace, language, value }
-
-        public init(from decoder: any Decoder) throws {
-            try StrictDecoding.check(decoder, allowed: Set(CodingKeys.allCases.map(\.rawValue)))
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            key_id = try container.decodeIfPresent(String.self, forKey: .key_id)
-            key = try container.decodeIfPresent(String.self, forKey: .key)
-            namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
-            language = try container.decode(String.self, forKey: .language)
-            value = try container.decode(String.self, forKey: .value)
-        }
-    }
-
-    let storage: any Storage
+    let storage: any Stores
+    let views: ProjectViews?
     let clock: any WallClock
     let random: any RandomSource
 
-    public init(storage: any Storage, clock: any WallClock, random: any RandomSource = SystemRandomSource()) {
+    /// `views`, when given, are told of every write, so the next project read is fresh.
+    public init(storage: any Stores, views: ProjectViews? = nil, clock: any WallClock, random: any RandomSource = SystemRandomSource()) {
         self.storage = storage
+        self.views = views
         self.clock = clock
         self.random = random
     }
@@ -162,6 +130,7 @@ public struct KeyService: Sendable {
         } catch let error as StorageError where error.isConflict {
             throw KeyFailure.conflict("a key was created by someone else meanwhile; retry")
         }
+        views?.changed(project.id)
         return result
     }
 
@@ -191,6 +160,7 @@ public struct KeyService: Sendable {
         } catch let error as StorageError where error.isConflict {
             throw KeyFailure.conflict("the key '\(key.name)' already exists in namespace '\(key.namespace)'")
         }
+        views?.changed(project.id)
         return key
     }
 
@@ -213,6 +183,7 @@ public struct KeyService: Sendable {
         } catch let error as StorageError where error.isNotFound {
             throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "unknown_key", message: "a key was deleted meanwhile; retry")])
         }
+        views?.changed(project.id)
         return Set(ids).count
     }
 
@@ -230,7 +201,7 @@ public struct KeyService: Sendable {
         for (index, item) in items.enumerated() {
             do {
                 let key: TranslationKey?
-                if let raw = item.key_id {
+                if let raw = item.keyID {
                     key = KeyID(raw).flatMap { byID[$0] }
                 } else if let name = item.key {
                     key = byName["\(item.namespace ?? NamespaceName.default.value)\u{0}\(name)"]
@@ -258,6 +229,55 @@ public struct KeyService: Sendable {
     /// The nesting keys of each namespace, for refusing names that would collide with them.
     static func nestingIndexes(_ keys: [TranslationKey]) -> [String: KeyNesting.Index] {
         Dictionary(grouping: keys, by: \.namespace.value).mapValues { KeyNesting.Index($0.map(\.name.value)) }
+    }
+
+    // MARK: Reading
+
+    /// The project's live keys, filtered: `namespace` exactly, `search` as a case-insensitive
+    /// substring of the name, `missingLanguage` for keys without a value in that language.
+    public func keys(in project: Project, namespace: String?, search: String?, missingLanguage: String?) async throws -> [TranslationKey] {
+        var keys = try await storage.keys(in: project.id, includingDeleted: false)
+        if let namespace { keys = keys.filter { $0.namespace.value == namespace } }
+        if let search, !search.isEmpty { keys = keys.filter { $0.name.value.localizedCaseInsensitiveContains(search) } }
+        if let missingLanguage {
+            let language = try LanguageCode(missingLanguage)
+            let translated = Set(try await storage.translations(in: project.id).filter { $0.language == language }.map(\.keyID))
+            keys = keys.filter { !translated.contains($0.id) }
+        }
+        return keys
+    }
+
+    /// Whether a value is a draft (differs from the latest release) or published.
+    public enum ValueStatus: String, Sendable { case draft, published }
+
+    /// The project's live values with their keys, filtered by languages (comma list), namespace,
+    /// keys (names or ids, comma list) and status against `released` (the latest release's
+    /// values, when a status is asked for).
+    public func translations(
+        in project: Project, languages: String?, namespace: String?, keys rawKeys: String?, status: ValueStatus?,
+        released: @Sendable () async throws -> [LanguageCode: ReleaseContent.Tree]
+    ) async throws -> [(key: TranslationKey, value: Translation)] {
+        let keys = Dictionary(try await storage.keys(in: project.id, includingDeleted: false).map { ($0.id, $0) },
+                              uniquingKeysWith: { first, _ in first })
+        var values = try await storage.translations(in: project.id).compactMap { value in keys[value.keyID].map { (key: $0, value: value) } }
+        if let languages {
+            let wanted = Set(try languages.split(separator: ",").map { try LanguageCode(String($0)) })
+            values = values.filter { wanted.contains($0.value.language) }
+        }
+        if let namespace { values = values.filter { $0.key.namespace.value == namespace } }
+        if let rawKeys {
+            let names = Set(rawKeys.split(separator: ",").map(String.init))
+            values = values.filter { names.contains($0.key.name.value) || names.contains($0.key.id.rawValue) }
+        }
+        if let status {
+            // Statuses are not stored: a value is published when the latest release has it.
+            let released = try await released()
+            values = values.filter { pair in
+                let isPublished = released[pair.value.language]?[pair.key.namespace.value]?[pair.key.name.value] == pair.value.value
+                return isPublished == (status == .published)
+            }
+        }
+        return values
     }
 
     static func checkCount(_ count: Int) throws {

@@ -9,17 +9,44 @@ public enum PublishFailure: Error, Equatable, Sendable {
     case notFound
 }
 
+/// Who publishes: what the release records as its publisher and what the audit log says.
+public struct Publisher: Sendable {
+    /// `grt_…` for a partner, `usr_…` for a person, `operator` for the CLI and the demo seed.
+    public let publishedBy: String
+    /// The audit entry's organization, client and grant; no entry without an organization.
+    public let organizationID: OrganizationID?
+    public let clientID: ClientID?
+    public let grantID: GrantID?
+    public let actor: String
+
+    public init(publishedBy: String, organizationID: OrganizationID?, clientID: ClientID? = nil, grantID: GrantID? = nil, actor: String) {
+        self.publishedBy = publishedBy
+        self.organizationID = organizationID
+        self.clientID = clientID
+        self.grantID = grantID
+        self.actor = actor
+    }
+
+    /// The operator (CLI, demo seed): recorded on the release, not audited.
+    public static let `operator` = Publisher(publishedBy: "operator", organizationID: nil, actor: "operator")
+}
+
 /// Publishing (SPEC §6.2, §8): numbered immutable releases, what the next publish would change,
-/// and the list of releases. Knows nothing of HTTP or of how the CDN serves files.
+/// and the list of releases. Knows nothing of HTTP or of how the CDN serves files: whoever
+/// serves them is told through `published`.
 public struct ReleaseService: Sendable {
-    let storage: any Storage
+    public typealias Stores = ProjectStore & TranslationStore & ReleaseStore & AuditStore
+
+    let storage: any Stores
     let clock: any WallClock
     let random: any RandomSource
+    let published: @Sendable (ProjectID) -> Void
 
-    public init(storage: any Storage, clock: any WallClock, random: any RandomSource) {
+    public init(storage: any Stores, clock: any WallClock, random: any RandomSource, published: @escaping @Sendable (ProjectID) -> Void = { _ in }) {
         self.storage = storage
         self.clock = clock
         self.random = random
+        self.published = published
     }
 
     /// Snapshots the current values of `languages` (every project language when nil) into the
@@ -27,18 +54,33 @@ public struct ReleaseService: Sendable {
     /// Deleted keys are simply absent from the snapshot, so they leave the CDN now. A key that
     /// another key nests below (`login` beside `login.title`, from before such pairs were
     /// refused) is left out of its language's files and named in the release's `warnings`.
-    public func publish(_ project: Project, languages requested: [String]?, publishedBy actor: String) async throws -> Release {
+    ///
+    /// Audited (`translations.published`) when the publisher names an organization; whoever
+    /// serves the CDN is told at once.
+    public func publish(_ project: Project, languages requested: [String]?, by publisher: Publisher) async throws -> Release {
         let projectLanguages = try await storage.languages(of: project.id).map(\.code)
         let chosen = try Self.resolve(requested, among: projectLanguages)
+        let release: Release
         do {
-            return try await storage.publishRelease(
-                id: .generate(using: random), project: project.id, languages: chosen, at: clock.now(), publishedBy: actor
+            release = try await storage.publishRelease(
+                id: .generate(using: random), project: project.id, languages: chosen, at: clock.now(), publishedBy: publisher.publishedBy
             ) { input in
                 Self.render(input)
             }
         } catch let error as StorageError where error.isNotFound {
             throw PublishFailure.notFound
         }
+        published(project.id)
+        if let organization = publisher.organizationID {
+            try await storage.recordAudit(AuditEvent(
+                kind: .translationsPublished, organizationID: organization, clientID: publisher.clientID, grantID: publisher.grantID,
+                actor: publisher.actor,
+                details: ["project": project.id.rawValue, "version": String(release.version),
+                          "languages": release.publishedLanguages.map(\.value).joined(separator: " ")],
+                createdAt: release.publishedAt
+            ))
+        }
+        return release
     }
 
     /// The languages to publish, in the project's terms; unknown or repeated codes are refused

@@ -26,7 +26,7 @@ public struct GrantListing: Sendable, Equatable {
 
 /// Storage for the authorization server (SPEC §5). Every single-use step is one atomic
 /// statement, never get-then-mark (STYLE.md "Avoid").
-public protocol OAuthStore: Sendable {
+public protocol OAuthStore: AuditStore {
     // Clients
     func clients(ownedBy user: UserID) async throws -> [OAuthClient]
     func updateClientSecret(_ client: ClientID, digest: SecretDigest) async throws
@@ -80,8 +80,10 @@ public protocol OAuthStore: Sendable {
     ) async throws -> RefreshRotation
     func revokeToken(digest: SecretDigest, at time: Date) async throws
     func revokeFamily(_ family: FamilyID, at time: Date) async throws
+}
 
-    // Audit
+/// The audit log: what happened, by whom, never a secret.
+public protocol AuditStore: Sendable {
     func recordAudit(_ event: AuditEvent) async throws
     /// Newest first; all organizations when nil.
     func auditEvents(organization: OrganizationID?, limit: Int) async throws -> [AuditEvent]

@@ -309,7 +309,7 @@ import Testing
         let world = try await OAuthWorld()
         let dependencies = world.server.dependencies
         try await world.seedValue()
-        _ = try await dependencies.releases.publish(world.projects[0], languages: nil, publishedBy: "operator")
+        _ = try await dependencies.releases.publish(world.projects[0], languages: nil, by: .operator)
         let path = "/cdn/\(world.organization.slug.value)/web/en.json"
         try await BetterI18nServer.buildApplication(dependencies).test(.live) { client in
             for _ in 0..<3 { #expect(try await client.execute(uri: path, method: .get).status == .ok) }

@@ -398,7 +398,7 @@ extension PublishingTests {
         let dependencies = world.server.dependencies
         let project = world.projects[0]
         try await world.seedValue()
-        _ = try await dependencies.releases.publish(project, languages: nil, publishedBy: "operator")
+        _ = try await dependencies.releases.publish(project, languages: nil, by: .operator)
         let path = "/cdn/\(world.organization.slug.value)/web/en.json"
         try await BetterI18nServer.buildApplication(dependencies).test(.live) { client in
             for headers: HTTPFields in [[:], [.acceptEncoding: "br"], [.acceptEncoding: "gzip"]] {
@@ -504,7 +504,7 @@ extension CDNFastPathTests {
         let dependencies = world.server.dependencies
         let project = world.projects[0]
         try await world.seedValue()
-        _ = try await dependencies.releases.publish(project, languages: nil, publishedBy: "operator")
+        _ = try await dependencies.releases.publish(project, languages: nil, by: .operator)
         let path = "/cdn/\(world.organization.slug.value)/web/en.json"
         try await BetterI18nServer.buildApplication(dependencies).test(.live) { client in
             let port = try #require(client.port)

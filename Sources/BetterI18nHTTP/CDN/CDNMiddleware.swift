@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import BetterI18nCDN
 import Foundation
 import Hummingbird
@@ -26,7 +27,7 @@ struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
         case .get, .head: break
         case .options: return Response(status: .noContent, headers: CDNAnswer.preflightHeaders)
         default:
-            var error = APIError(status: .methodNotAllowed, code: "method_not_allowed", description: "The CDN answers GET and HEAD only.")
+            var error = APIError(.methodNotAllowed, "The CDN answers GET and HEAD only.")
             error.headers[.allow] = "GET, HEAD, OPTIONS"
             return CDNAnswer.cors(error.response())
         }
@@ -40,11 +41,11 @@ struct CDNMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 return Response(status: answer.status, headers: answer.headers, body: answer.body.map { .init(byteBuffer: $0) } ?? .init())
             case .notFound:
-                var response = APIError(status: .notFound, code: "not_found", description: "Nothing is published at this path.").response()
+                var response = APIError(.notFound, "Nothing is published at this path.").response()
                 response.headers[.cacheControl] = "no-cache"
                 return CDNAnswer.cors(response)
             case .badRequest(let message):
-                return CDNAnswer.cors(APIError(status: .badRequest, code: "invalid_request", description: message).response())
+                return CDNAnswer.cors(APIError(.invalidRequest, message).response())
             }
         } catch {
             logger.error("CDN lookup failed", metadata: ["error": "\(String(reflecting: error))"])

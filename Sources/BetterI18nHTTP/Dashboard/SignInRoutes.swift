@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import BetterI18nAccounts
 import BetterI18nCore
 import Foundation
@@ -102,7 +103,7 @@ struct SignInRoutes {
         }
         let form = try await FormBody.read(from: request)
         guard CSRFToken.verify(form["csrf_token"], cookieSecret: sessionSecret) else {
-            throw APIError(status: .forbidden, code: "invalid_csrf_token", description: "The form's CSRF token is missing or wrong.")
+            throw APIError(.invalidCSRFToken, "The form's CSRF token is missing or wrong.")
         }
         try await dependencies.accounts.signOut(session: sessionSecret)
         var response = HTMLResponse.seeOther("/login")

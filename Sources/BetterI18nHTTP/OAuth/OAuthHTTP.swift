@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import BetterI18nOAuth
 import Foundation
 import Hummingbird
@@ -66,11 +67,6 @@ enum OAuthHTTP {
         return spaced.removingPercentEncoding ?? spaced
     }
 
-    struct ErrorBody: Encodable {
-        let error: String
-        let error_description: String
-    }
-
     /// RFC 6749 §5.2 error response, `no-store`, with `WWW-Authenticate` for a failed Basic
     /// authentication and `Retry-After` for rate limits.
     static func errorResponse(_ error: OAuthError, basicUsed: Bool) -> Response {
@@ -82,7 +78,7 @@ enum OAuthHTTP {
             headers[.retryAfter] = String(retryAfter)
         }
         return JSONResponse.make(
-            ErrorBody(error: error.error, error_description: error.description),
+            ErrorBody(error: error.error, errorDescription: error.description),
             status: HTTPResponse.Status(code: error.status), headers: headers
         )
     }

@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import BetterI18nCore
 import BetterI18nOAuth
 import Hummingbird
@@ -27,18 +28,19 @@ enum PartnerCredentials {
         let challenge = "Bearer " + parts.joined(separator: ", ")
         switch failure {
         case .missing:
-            return APIError(status: .unauthorized, code: "invalid_token", description: "A bearer token is required.",
+            return APIError(.invalidToken, "A bearer token is required.",
                             headers: [.wwwAuthenticate: challenge])
         case .invalid:
-            return APIError(status: .unauthorized, code: "invalid_token",
-                            description: "The token is malformed, unknown, expired, revoked or not valid for this endpoint.",
+            return APIError(.invalidToken,
+                            "The token is malformed, unknown, expired, revoked or not valid for this endpoint.",
                             headers: [.wwwAuthenticate: challenge + #", error="invalid_token""#])
         case .grantRevoked where revokedIsUnauthorized:
-            return APIError(status: .unauthorized, code: "grant_revoked",
-                            description: "The user revoked this app's access to the organization; authorize again.",
-                            headers: [.wwwAuthenticate: challenge + #", error="invalid_token", error_description="grant revoked""#])
+            return APIError(.grantRevoked,
+                            "The user revoked this app's access to the organization; authorize again.",
+                            headers: [.wwwAuthenticate: challenge + #", error="invalid_token", error_description="grant revoked""#],
+                            status: .unauthorized)
         case .grantRevoked:
-            return APIError(status: .gone, code: "grant_revoked", description: "The user revoked this app's access to the organization.")
+            return APIError(.grantRevoked, "The user revoked this app's access to the organization.")
         }
     }
 }

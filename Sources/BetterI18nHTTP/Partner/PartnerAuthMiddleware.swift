@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import BetterI18nCore
 import BetterI18nOAuth
 import Foundation
@@ -29,8 +30,8 @@ struct PartnerAuthMiddleware: RouterMiddleware {
         guard decision.allowed else {
             var limited = headers
             limited[.retryAfter] = String(decision.retryAfter)
-            throw APIError(status: .tooManyRequests, code: "rate_limited",
-                           description: "Rate limit of \(decision.limit) requests a minute reached; retry in \(decision.retryAfter) s.",
+            throw APIError(.rateLimited,
+                           "Rate limit of \(decision.limit) requests a minute reached; retry in \(decision.retryAfter) s.",
                            headers: limited)
         }
         var context = context
@@ -55,10 +56,10 @@ extension HTTPFields.Element.Name {
 extension AppRequestContext {
     /// The installation token, with `scope` required (SPEC §7: the same check guards REST and MCP).
     func partnerToken(requiring scope: Scope) throws -> AuthenticatedToken {
-        guard let partner else { throw APIError(status: .unauthorized, code: "invalid_token", description: "A bearer token is required.") }
+        guard let partner else { throw APIError(.invalidToken, "A bearer token is required.") }
         guard partner.scopes.contains(scope) else {
-            var error = APIError(status: .forbidden, code: "missing_scope",
-                                 description: "This token lacks the \(scope.rawValue) scope.",
+            var error = APIError(.missingScope,
+                                 "This token lacks the \(scope.rawValue) scope.",
                                  headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="\#(scope.rawValue)""#])
             error.required = scope.rawValue
             throw error

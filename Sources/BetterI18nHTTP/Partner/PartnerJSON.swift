@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import Foundation
 import Hummingbird
 
@@ -5,6 +6,12 @@ import Hummingbird
 /// past 5 MiB, `400 invalid_request` for malformed JSON or invalid UTF-8.
 enum PartnerJSON {
     static let maximumBytes = 5 * 1024 * 1024
+
+    /// The decoded body, which the route requires.
+    static func body<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        guard let body = try await decode(type, from: request) else { throw APIError.invalidRequest("A body is required.") }
+        return body
+    }
 
     /// The decoded body, or nil when the request has no body at all.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, optional: Bool = false) async throws -> T? {
@@ -16,7 +23,7 @@ enum PartnerJSON {
         }
         if buffer.readableBytes == 0 && optional { return nil }
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", description: "Send the body as application/json.")
+            throw APIError(.unsupportedMediaType, "Send the body as application/json.")
         }
         let data = Data(buffer.readableBytesView)
         guard String(data: data, encoding: .utf8) != nil else {

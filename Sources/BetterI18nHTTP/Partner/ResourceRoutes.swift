@@ -1,168 +1,95 @@
-import BetterI18nCDN
+import BetterI18nAPI
 import BetterI18nCore
 import BetterI18nOAuth
+import BetterI18nProjects
 import BetterI18nStorage
 import Foundation
 import Hummingbird
 
-/// The partner resource routes of SPEC §6.2 reached so far: organizations, projects and (in
-/// ``KeyRoutes``) keys and translations.
-/// Every route names its scope; the organization and project checks sit in ``ResourceAccess``.
-struct ResourceRoutes {
-    let dependencies: AppDependencies
+/// The partner resource routes of SPEC §6.2 on `/api/oauth-client`, behind
+/// ``PartnerAuthMiddleware`` (installation tokens, per-token rate limit). Each route names its
+/// endpoint in `BetterI18nAPI.Endpoints`; the organization and project checks sit in
+/// ``ResourceAccess``; services own the rules.
+enum PartnerResources {
+    static let prefix = "/api/oauth-client"
 
-    private var storage: any Storage { dependencies.storage }
-    private var snapshots: ProjectSnapshots { ProjectSnapshots(storage: storage, cache: dependencies.projectCache) }
-
-    func register(on router: Router<AppRequestContext>) {
-        let api = router.group("/api/oauth-client")
+    static func register(on router: Router<AppRequestContext>, _ dependencies: AppDependencies) {
+        let configuration = dependencies.configuration
+        let api = router.group(RouterPath(prefix))
             .add(middleware: PartnerAuthMiddleware(
                 authenticator: dependencies.oauth.bearer,
-                limiter: RateLimiter(limit: dependencies.configuration.rateLimitPerMinute, window: 60, clock: dependencies.clock),
-                resourceMetadata: dependencies.configuration.apiURL.absoluteString + "/.well-known/oauth-protected-resource"
+                limiter: RateLimiter(limit: configuration.rateLimitPerMinute, window: 60, clock: dependencies.clock),
+                resourceMetadata: configuration.apiURL.absoluteString + "/.well-known/oauth-protected-resource"
             ))
-        api.get("/organizations") { _, context in try await organizations(context) }
-        api.get("/organizations/:orgID/projects") { request, context in try await organizationProjects(request, context) }
-        api.post("/v1/projects") { request, context in try await createProject(request, context) }
-        api.get("/v1/projects/:projectID") { _, context in try await project(context) }
-        api.post("/v1/projects/:projectID/languages") { request, context in try await addLanguage(request, context) }
-        KeyRoutes(dependencies: dependencies).register(on: api)
-        ReleaseRoutes(dependencies: dependencies).register(on: api)
+        let cdnURL = configuration.cdnURL.absoluteString
+        ProjectRoutes(projects: dependencies.projects, views: dependencies.projectViews, cdnURL: cdnURL).register(on: api)
+        KeyRoutes(keys: dependencies.keys, glossary: dependencies.glossary, releases: dependencies.releases, views: dependencies.projectViews)
+            .register(on: api)
+        ReleaseRoutes(releases: dependencies.releases, views: dependencies.projectViews, cdnURL: cdnURL).register(on: api)
+    }
+}
+
+/// Organizations, projects and languages (SPEC §6.2).
+struct ProjectRoutes {
+    let projects: ProjectService
+    let views: ProjectViews
+    let cdnURL: String
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        let prefix = PartnerResources.prefix
+        api.on(Endpoints.listOrganizations, below: prefix) { _, context in try await organizations(context) }
+        api.on(Endpoints.listProjects, below: prefix) { request, context in try await organizationProjects(request, context) }
+        api.on(Endpoints.createProject, below: prefix) { request, context in try await createProject(request, context) }
+        api.on(Endpoints.getProject, below: prefix) { _, context in try await project(context) }
+        api.on(Endpoints.addLanguage, below: prefix) { request, context in try await addLanguage(request, context) }
     }
 
-    // MARK: Shapes (SPEC §6.2)
-
-    struct OrganizationJSON: Encodable {
-        let id, slug, name, created_at: String
+    private func json(_ project: BetterI18nCore.Project) async throws -> BetterI18nAPI.Project {
+        guard let view = try await views.view(project.id) else { throw APIError.notFound }
+        return Wire.project(view, cdnURL: cdnURL)
     }
-
-    struct LanguageJSON: Encodable {
-        let code, name, status: String
-        let is_source: Bool
-    }
-
-    struct ProjectJSON: Encodable {
-        struct CDN: Encodable { let manifest_url: String }
-        let id, slug, name, organization_id, source_language: String
-        let languages: [LanguageJSON]
-        let namespaces: [String]
-        let key_count: Int
-        let cdn: CDN
-        let created_at, updated_at: String
-    }
-
-    private func json(_ project: Project) async throws -> ProjectJSON {
-        guard let snapshot = try await snapshots.snapshot(project.id) else { throw APIError.notFound }
-        return json(snapshot)
-    }
-
-    private func json(_ snapshot: ProjectSnapshot) -> ProjectJSON {
-        let project = snapshot.project
-        let manifest = CDNBundle.baseURL(
-            cdnURL: dependencies.configuration.cdnURL.absoluteString, organization: snapshot.organizationSlug, project: project.slug.value
-        ) + "/manifest.json"
-        return ProjectJSON(
-            id: project.id.rawValue, slug: project.slug.value, name: project.name, organization_id: project.organizationID.rawValue,
-            source_language: project.sourceLanguage.value,
-            languages: snapshot.languages.map {
-                LanguageJSON(code: $0.code.value, name: $0.name, status: $0.status.rawValue, is_source: $0.isSource)
-            },
-            namespaces: snapshot.namespaces.map(\.value), key_count: snapshot.keyCount, cdn: .init(manifest_url: manifest),
-            created_at: project.createdAt.iso8601, updated_at: project.updatedAt.iso8601
-        )
-    }
-
-    // MARK: Organizations
 
     private func organizations(_ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .orgRead)
-        guard let organization = try await storage.organization(id: token.grant.organizationID) else { throw APIError.notFound }
-        return JSONResponse.make(ListResponse(name: "organizations", items: [
-            OrganizationJSON(id: organization.id.rawValue, slug: organization.slug.value, name: organization.name,
-                             created_at: organization.createdAt.iso8601),
-        ], nextCursor: nil), status: .ok)
+        guard let organization = try await projects.organization(token.grant.organizationID) else { throw APIError.notFound }
+        return JSONResponse.make(ListPage(items: [Wire.organization(organization)], nextCursor: nil), status: .ok)
     }
 
     private func organizationProjects(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsRead)
-        let access = ResourceAccess(token: token, snapshots: snapshots)
-        try access.checkOrganization(context.parameters.get("orgID") ?? "")
-        let page = try Page(request)
-        let visible = try await storage.projects(in: token.grant.organizationID).filter(access.covers)
-        let slice = page.slice(visible)
-        var projects: [ProjectJSON] = []
-        for project in slice.items { projects.append(try await json(project)) }
-        return JSONResponse.make(ListResponse(name: "projects", items: projects, nextCursor: slice.nextCursor), status: .ok)
+        let access = ResourceAccess(token: token, views: views)
+        try access.checkOrganization(context.parameters.value("orgId"))
+        let slice = try Page(request).slice(try await projects.projects(in: token.grant.organizationID).filter(access.covers))
+        var items: [BetterI18nAPI.Project] = []
+        for project in slice.items { items.append(try await json(project)) }
+        return JSONResponse.make(ListPage(items: items, nextCursor: slice.nextCursor), status: .ok)
     }
-
-    // MARK: Projects
 
     private func project(_ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsRead)
-        let project = try await ResourceAccess(token: token, snapshots: snapshots).project(context.parameters.get("projectID") ?? "")
+        let project = try await ResourceAccess(token: token, views: views).project(context.parameters.value("projectId"))
         return JSONResponse.make(try await json(project), status: .ok)
-    }
-
-    private struct CreateProject: Decodable {
-        let name: String
-        let slug: String
-        let sourceLanguage: String
     }
 
     /// Needs `projects:write` and a token that covers every project of the organization.
     private func createProject(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsWrite)
         guard token.state.token.projectIDs.isEmpty, token.grant.projectIDs.isEmpty else {
-            throw APIError(status: .forbidden, code: "project_not_granted",
-                           description: "Creating projects needs a token that covers all projects of the organization.")
+            throw APIError(.projectNotGranted, "Creating projects needs a token that covers all projects of the organization.")
         }
-        guard let body = try await PartnerJSON.decode(CreateProject.self, from: request) else { throw APIError.invalidRequest("A body is required.") }
-        let now = dependencies.clock.now()
-        let project: Project
-        let source: LanguageCode
-        do {
-            source = try LanguageCode(body.sourceLanguage)
-            project = Project(
-                id: .generate(using: dependencies.random), organizationID: token.grant.organizationID, slug: try Slug(body.slug),
-                name: try DisplayName(body.name).value, sourceLanguage: source, createdAt: now, updatedAt: now
-            )
-        } catch let error as ValidationError {
-            throw APIError.validationFailed([.init(index: 0, error: "invalid_\(error.field)", message: error.message)])
-        }
-        do {
-            try await storage.createProject(project, languages: [
-                ProjectLanguage(projectID: project.id, code: source, status: .active, isSource: true, createdAt: now),
-            ])
-        } catch let error as StorageError where error.isConflict {
-            throw APIError(status: .conflict, code: "conflict", description: "The organization already has a project with this slug.")
-        }
+        let body = try await PartnerJSON.body(CreateProjectRequest.self, from: request)
+        let (project, _) = try await projects.create(
+            in: token.grant.organizationID, slug: body.slug, name: body.name, sourceLanguage: body.sourceLanguage
+        )
         return JSONResponse.make(try await json(project), status: .created)
-    }
-
-    private struct AddLanguage: Decodable {
-        let code: String
     }
 
     private func addLanguage(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsWrite)
-        let project = try await ResourceAccess(token: token, snapshots: snapshots).project(context.parameters.get("projectID") ?? "")
-        guard let body = try await PartnerJSON.decode(AddLanguage.self, from: request) else { throw APIError.invalidRequest("A body is required.") }
-        let code: LanguageCode
-        do {
-            code = try LanguageCode(body.code)
-        } catch let error as ValidationError {
-            throw APIError.validationFailed([.init(index: 0, error: "invalid_language", message: error.message)])
-        }
-        do {
-            try await storage.addLanguage(ProjectLanguage(
-                projectID: project.id, code: code, status: .active, isSource: false, createdAt: dependencies.clock.now()
-            ))
-        } catch let error as StorageError where error.isConflict {
-            throw APIError(status: .conflict, code: "conflict", description: "The project already has the language \(code).")
-        }
-        snapshots.changed(project.id)
-        guard let updated = try await storage.project(id: project.id) else { throw APIError.notFound }
-        return JSONResponse.make(try await json(updated), status: .created)
+        let project = try await ResourceAccess(token: token, views: views).project(context.parameters.value("projectId"))
+        let body = try await PartnerJSON.body(AddLanguageRequest.self, from: request)
+        try await projects.addLanguage(body.code, to: project)
+        return JSONResponse.make(try await json(project), status: .created)
     }
 }
 
@@ -171,31 +98,31 @@ struct ResourceRoutes {
 /// project outside the token's projects, `404 not_found` for what does not exist.
 struct ResourceAccess {
     let token: AuthenticatedToken
-    let snapshots: ProjectSnapshots
+    let views: ProjectViews
 
     /// The projects the token reaches: its own list, else the grant's, else all (empty).
     var projectIDs: [ProjectID] {
         token.state.token.projectIDs.isEmpty ? token.grant.projectIDs : token.state.token.projectIDs
     }
 
-    func covers(_ project: Project) -> Bool {
+    func covers(_ project: BetterI18nCore.Project) -> Bool {
         project.organizationID == token.grant.organizationID && (projectIDs.isEmpty || projectIDs.contains(project.id))
     }
 
     func checkOrganization(_ raw: String) throws {
         guard let id = OrganizationID(raw) else { throw APIError.notFound }
         guard id == token.grant.organizationID else {
-            throw APIError(status: .forbidden, code: "wrong_organization", description: "This token is for another organization.")
+            throw APIError(.wrongOrganization, "This token is for another organization.")
         }
     }
 
-    func project(_ raw: String) async throws -> Project {
-        guard let id = ProjectID(raw), let project = try await snapshots.snapshot(id)?.project else { throw APIError.notFound }
+    func project(_ raw: String) async throws -> BetterI18nCore.Project {
+        guard let id = ProjectID(raw), let project = try await views.view(id)?.project else { throw APIError.notFound }
         guard project.organizationID == token.grant.organizationID else {
-            throw APIError(status: .forbidden, code: "wrong_organization", description: "The project belongs to another organization.")
+            throw APIError(.wrongOrganization, "The project belongs to another organization.")
         }
         guard projectIDs.isEmpty || projectIDs.contains(project.id) else {
-            throw APIError(status: .forbidden, code: "project_not_granted", description: "The project is outside this token's projects.")
+            throw APIError(.projectNotGranted, "The project is outside this token's projects.")
         }
         return project
     }

@@ -1,11 +1,14 @@
+import BetterI18nAPI
 import Foundation
 import Hummingbird
 
-/// A JSON error answer in the spec's format (SPEC §6.3): a fixed, client-safe code and
-/// description. The precise reason, when there is one, is logged by the caller, never sent.
+/// A JSON error answer in the spec's format (SPEC §6.3): one of the API's ``ErrorCode``s and a
+/// fixed, client-safe description. The precise reason, when there is one, is logged by the
+/// caller, never sent. The status is the code's own unless a surface answers it differently
+/// (`{api}/mcp` answers `grant_revoked` with `401`).
 public struct APIError: Error, Sendable, Equatable {
+    public let code: ErrorCode
     public let status: HTTPResponse.Status
-    public let code: String
     public let description: String
     public var headers: HTTPFields = [:]
     /// The scope a `missing_scope` error names (SPEC §6.3).
@@ -13,42 +16,26 @@ public struct APIError: Error, Sendable, Equatable {
     /// Per-item errors of `validation_failed` (SPEC §6.2).
     public var errors: [ItemError]?
 
-    /// One refused item of a request: its index, a code and a message (and, for message-format
-    /// errors, the character offset).
-    public struct ItemError: Encodable, Sendable, Equatable {
-        public let index: Int
-        public let error: String
-        public let message: String
-        public var offset: Int?
+    public typealias ItemError = BetterI18nAPI.ItemError
 
-        public init(index: Int, error: String, message: String, offset: Int? = nil) {
-            self.index = index
-            self.error = error
-            self.message = message
-            self.offset = offset
-        }
-    }
-
-    public static func validationFailed(_ errors: [ItemError]) -> APIError {
-        var error = APIError(status: .unprocessableContent, code: "validation_failed",
-                             description: "\(errors.count) item(s) are invalid; nothing was written.")
-        error.errors = errors
-        return error
-    }
-
-    public init(status: HTTPResponse.Status, code: String, description: String, headers: HTTPFields = [:]) {
-        self.status = status
+    public init(_ code: ErrorCode, _ description: String, headers: HTTPFields = [:], status: HTTPResponse.Status? = nil) {
         self.code = code
+        self.status = status ?? HTTPResponse.Status(code: code.status)
         self.description = description
         self.headers = headers
     }
 
-    public static let notFound = APIError(status: .notFound, code: "not_found", description: "No such resource.")
-    public static let serverError = APIError(status: .internalServerError, code: "server_error", description: "Something went wrong on our side.")
-    public static let payloadTooLarge = APIError(status: .contentTooLarge, code: "payload_too_large", description: "The request body is larger than 5 MiB.")
-    public static func invalidRequest(_ description: String) -> APIError {
-        APIError(status: .badRequest, code: "invalid_request", description: description)
+    public static func validationFailed(_ errors: [ItemError]) -> APIError {
+        var error = APIError(.validationFailed, "\(errors.count) item(s) are invalid; nothing was written.")
+        error.errors = errors
+        return error
     }
+
+    public static let notFound = APIError(.notFound, "No such resource.")
+    public static let serverError = APIError(.serverError, "Something went wrong on our side.")
+    public static let payloadTooLarge = APIError(.payloadTooLarge, "The request body is larger than 5 MiB.")
+    public static func invalidRequest(_ description: String) -> APIError { APIError(.invalidRequest, description) }
+    public static func conflict(_ description: String) -> APIError { APIError(.conflict, description) }
 
     /// Maps Hummingbird's own errors (unknown route, body too large, …) to spec codes.
     init(httpError: HTTPError) {
@@ -60,28 +47,22 @@ public struct APIError: Error, Sendable, Equatable {
         switch status {
         case .notFound: self = .notFound
         case .contentTooLarge: self = .payloadTooLarge
-        case .methodNotAllowed: self = APIError(status: status, code: "method_not_allowed", description: "This method is not allowed here.")
-        case .unsupportedMediaType: self = APIError(status: status, code: "unsupported_media_type", description: "Unsupported content type.")
+        case .methodNotAllowed: self = APIError(.methodNotAllowed, "This method is not allowed here.")
+        case .unsupportedMediaType: self = APIError(.unsupportedMediaType, "Unsupported content type.")
         case .badRequest: self = .invalidRequest("The request is malformed.")
         default:
-            self = status.code >= 500 ? .serverError : APIError(status: status, code: "invalid_request", description: status.reasonPhrase)
+            self = status.code >= 500 ? .serverError : APIError(.invalidRequest, status.reasonPhrase, status: status)
         }
     }
 
-    private struct Body: Encodable {
-        let error: String
-        let error_description: String
-        let required: String?
-        let errors: [ItemError]?
+    var body: ErrorBody {
+        ErrorBody(code, description, required: required, errors: errors)
     }
 
     func response() -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(Body(error: code, error_description: description, required: required, errors: errors))) ?? Data()
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONResponse.encode(body))))
     }
 
     public static func == (lhs: APIError, rhs: APIError) -> Bool {

@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import Foundation
 import Hummingbird
 
@@ -26,8 +27,8 @@ struct FormBody: Sendable {
     static func read(from request: Request) async throws -> FormBody {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
-                           description: "Send the form as application/x-www-form-urlencoded.")
+            throw APIError(.unsupportedMediaType,
+                           "Send the form as application/x-www-form-urlencoded.")
         }
         let buffer: ByteBuffer
         do {

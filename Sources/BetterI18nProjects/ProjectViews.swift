@@ -1,0 +1,135 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+
+/// A project with what its views show (SPEC §6.2): organization slug, languages, namespaces,
+/// key count.
+public struct ProjectView: Sendable {
+    public let project: Project
+    public let organizationSlug: String
+    public let languages: [ProjectLanguage]
+    public let namespaces: [NamespaceName]
+    public let keyCount: Int
+}
+
+/// Project views, five reads each, kept for half a second. Every service that changes what a
+/// view shows drops it here at once, so the next read through this instance is fresh; another
+/// instance's writes show within half a second, the same bound as revocations.
+public final class ProjectViews: Sendable {
+    public typealias Stores = ProjectStore & OrganizationStore
+
+    private let storage: any Stores
+    private let cache: FreshnessCache<ProjectID, ProjectView>
+
+    public init(storage: any Stores, lifetime: Duration = .milliseconds(500)) {
+        self.storage = storage
+        cache = FreshnessCache(lifetime: lifetime)
+    }
+
+    public func view(_ id: ProjectID) async throws -> ProjectView? {
+        if let cached = cache.value(for: id) { return cached }
+        guard let project = try await storage.project(id: id) else { return nil }
+        let view = ProjectView(
+            project: project,
+            organizationSlug: try await storage.organization(id: project.organizationID)?.slug.value ?? project.organizationID.rawValue,
+            languages: try await storage.languages(of: project.id),
+            namespaces: try await storage.namespaces(of: project.id),
+            keyCount: try await storage.keyCount(in: project.id)
+        )
+        cache.store(view, for: id)
+        return view
+    }
+
+    /// After a write through this instance.
+    public func changed(_ id: ProjectID) {
+        cache.remove(id)
+    }
+}
+
+/// Why a project write was refused.
+public enum ProjectFailure: Error, Equatable, Sendable {
+    /// A field is invalid (`422 validation_failed` naming it).
+    case invalid(ItemProblem)
+    /// The slug or language is taken (`409 conflict`).
+    case conflict(String)
+    case notFound
+}
+
+/// Projects and their languages, as partners, operators and the demo create them: one set of
+/// rules for every path.
+public struct ProjectService: Sendable {
+    public typealias Stores = ProjectStore & OrganizationStore
+
+    let storage: any Stores
+    let views: ProjectViews
+    let clock: any WallClock
+    let random: any RandomSource
+
+    public init(storage: any Stores, views: ProjectViews, clock: any WallClock, random: any RandomSource) {
+        self.storage = storage
+        self.views = views
+        self.clock = clock
+        self.random = random
+    }
+
+    public func organization(_ id: OrganizationID) async throws -> Organization? {
+        try await storage.organization(id: id)
+    }
+
+    public func projects(in organization: OrganizationID) async throws -> [Project] {
+        try await storage.projects(in: organization)
+    }
+
+    /// Creates a project with its source language and any others (duplicates collapse).
+    public func create(
+        in organization: OrganizationID, slug rawSlug: String, name rawName: String, sourceLanguage rawSource: String,
+        languages rawLanguages: [String] = []
+    ) async throws -> (project: Project, languages: [ProjectLanguage]) {
+        let slug: Slug, name: DisplayName, source: LanguageCode
+        var codes: [LanguageCode] = []
+        do {
+            slug = try Slug(rawSlug)
+            name = try DisplayName(rawName)
+            source = try LanguageCode(rawSource)
+            codes = [source]
+            for raw in rawLanguages where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+                let code = try LanguageCode(raw)
+                if !codes.contains(code) { codes.append(code) }
+            }
+        } catch let error as ValidationError {
+            throw ProjectFailure.invalid(ItemProblem(index: 0, code: "invalid_\(error.field)", message: error.message))
+        }
+        let now = clock.now()
+        let project = Project(
+            id: .generate(using: random), organizationID: organization, slug: slug, name: name.value,
+            sourceLanguage: source, createdAt: now, updatedAt: now
+        )
+        let languages = codes.map {
+            ProjectLanguage(projectID: project.id, code: $0, status: .active, isSource: $0 == source, createdAt: now)
+        }
+        do {
+            try await storage.createProject(project, languages: languages)
+        } catch let error as StorageError where error.isConflict {
+            throw ProjectFailure.conflict("The organization already has a project with the slug '\(slug)'.")
+        }
+        return (project, languages)
+    }
+
+    /// Adds a language (BCP 47) to a project.
+    public func addLanguage(_ raw: String, to project: Project) async throws {
+        let code: LanguageCode
+        do {
+            code = try LanguageCode(raw)
+        } catch let error as ValidationError {
+            throw ProjectFailure.invalid(ItemProblem(index: 0, code: "invalid_language", message: error.message))
+        }
+        do {
+            try await storage.addLanguage(ProjectLanguage(
+                projectID: project.id, code: code, status: .active, isSource: false, createdAt: clock.now()
+            ))
+        } catch let error as StorageError where error.isConflict {
+            throw ProjectFailure.conflict("The project already has the language \(code).")
+        }
+        views.changed(project.id)
+    }
+}
