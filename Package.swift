@@ -66,6 +66,7 @@ let package = Package(
                 "BetterI18nCore",
                 "BetterI18nStorage",
                 "BetterI18nOAuth",
+                "BetterI18nProjects",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
             ]

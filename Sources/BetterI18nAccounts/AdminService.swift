@@ -1,5 +1,6 @@
 import BetterI18nCore
 import BetterI18nOAuth
+import BetterI18nProjects
 import BetterI18nStorage
 import Foundation
 
@@ -63,34 +64,22 @@ public struct AdminService: Sendable {
     }
 
     /// Creates a project with its source language and the other languages, all active.
+    /// Creates a project through the same ``ProjectService`` the partner API uses.
     public func createProject(
         organizationSlug: String, slug rawSlug: String, name rawName: String,
         sourceLanguage rawSource: String, languages rawLanguages: [String]
     ) async throws -> (project: Project, languages: [ProjectLanguage]) {
-        let slug = try Slug(rawSlug)
-        let name = try DisplayName(rawName)
-        let source = try LanguageCode(rawSource)
-        var codes: [LanguageCode] = [source]
-        for raw in rawLanguages where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            let code = try LanguageCode(raw)
-            if !codes.contains(code) { codes.append(code) }
-        }
         let organization = try await existingOrganization(slug: organizationSlug)
-        if try await storage.project(organization: organization.id, slug: slug) != nil {
-            throw AdminError.conflict("organization '\(organization.slug)' already has a project '\(slug)'")
+        let service = ProjectService(storage: storage, views: ProjectViews(storage: storage), clock: clock, random: random)
+        do {
+            return try await service.create(
+                in: organization.id, slug: rawSlug, name: rawName, sourceLanguage: rawSource, languages: rawLanguages
+            )
+        } catch ProjectFailure.invalid(let problem) {
+            throw ValidationError(field: String(problem.code.dropFirst("invalid_".count)), message: problem.message)
+        } catch ProjectFailure.conflict {
+            throw AdminError.conflict("organization '\(organization.slug)' already has a project '\(rawSlug)'")
         }
-        let now = clock.now()
-        let project = Project(
-            id: .generate(using: random), organizationID: organization.id, slug: slug, name: name.value,
-            sourceLanguage: source, createdAt: now, updatedAt: now
-        )
-        let languages = codes.map {
-            ProjectLanguage(projectID: project.id, code: $0, status: .active, isSource: $0 == source, createdAt: now)
-        }
-        try await mapConflict("organization '\(organization.slug)' already has a project '\(slug)'") {
-            try await storage.createProject(project, languages: languages)
-        }
-        return (project, languages)
     }
 
     /// Registers an OAuth client through the one registry every path uses; for `web` clients
