@@ -45,9 +45,6 @@ public struct PartnerAPIResponse: Sendable {
         self.body = body
         self.retryAfter = retryAfter
     }
-
-    public var json: Any? { try? JSONSerialization.jsonObject(with: body) }
-    public var object: [String: Any] { json as? [String: Any] ?? [:] }
 }
 
 /// The API could not be reached at all (connection refused, DNS…): a tool error, never a crash.

@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import Foundation
 import MCP
 
@@ -60,17 +61,16 @@ struct ToolFailure: Error {
     /// A REST error answer in SPEC §6.3 form, with the required scope, per-item errors and
     /// when to retry spelled out.
     init(response: PartnerAPIResponse, itemLabel: (Int) -> String = { "item \($0)" }) {
-        let body = response.object
-        code = body["error"] as? String ?? "http_\(response.status)"
-        var message = body["error_description"] as? String ?? "The API answered \(response.status)."
-        if let required = body["required"] as? String { message += " Required scope: \(required)." }
-        if code == "rate_limited" { message += " Retry after \(response.retryAfter ?? "60") seconds." }
+        let body = try? JSONDecoder().decode(ErrorBody.self, from: response.body)
+        code = body?.error ?? "http_\(response.status)"
+        var message = body?.errorDescription ?? "The API answered \(response.status)."
+        if let required = body?.required { message += " Required scope: \(required)." }
+        if code == ErrorCode.rateLimited.rawValue { message += " Retry after \(response.retryAfter ?? "60") seconds." }
         self.message = message
-        let items = body["errors"] as? [[String: Any]] ?? []
+        let items = body?.errors ?? []
         details = items.prefix(20).map { item in
-            let index = item["index"] as? Int ?? -1
-            let offset = (item["offset"] as? Int).map { " (at character \($0))" } ?? ""
-            return "- \(itemLabel(index)): \(item["error"] as? String ?? "invalid") — \(item["message"] as? String ?? "")\(offset)"
+            let offset = item.offset.map { " (at character \($0))" } ?? ""
+            return "- \(itemLabel(item.index)): \(item.error) — \(item.message)\(offset)"
         }
         if items.count > 20 { details.append("- … and \(items.count - 20) more") }
     }

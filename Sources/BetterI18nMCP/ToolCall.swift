@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import Foundation
 import MCP
 
@@ -5,8 +6,6 @@ import MCP
 struct ToolCall {
     let arguments: [String: Value]
     let api: any PartnerAPI
-
-    static let prefix = "/api/oauth-client"
 
     // MARK: Arguments
 
@@ -56,24 +55,34 @@ struct ToolCall {
 
     // MARK: REST
 
-    /// Sends and returns the JSON object of a 2xx answer; anything else is a ``ToolFailure``
-    /// naming the REST error.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Calls one partner endpoint and decodes its 2xx answer into the API's wire type;
+    /// anything else is a ``ToolFailure`` naming the REST error.
     @discardableResult
-    func rest(_ method: String, _ path: String, query: [(String, String)] = [], body: Value? = nil,
-              itemLabel: @escaping (Int) -> String = { "item \($0)" }) async throws -> [String: Any] {
-        let data = try body.map { try JSONEncoder().encode($0) }
-        let response = try await api.send(PartnerAPIRequest(method: method, path: Self.prefix + path, query: query, body: data))
+    func call<Answer: Decodable>(
+        _ endpoint: Endpoint, _ parameters: [String: String] = [:], query: [(String, String)] = [], body: (any Encodable)? = nil,
+        as answer: Answer.Type = Answer.self, itemLabel: @escaping (Int) -> String = { "item \($0)" }
+    ) async throws -> Answer {
+        let data = try body.map { try Self.encoder.encode($0) }
+        let response = try await api.send(PartnerAPIRequest(
+            method: endpoint.method.rawValue, path: endpoint.path(parameters), query: query, body: data
+        ))
         guard (200..<300).contains(response.status) else { throw ToolFailure(response: response, itemLabel: itemLabel) }
-        return response.object
+        do {
+            return try JSONDecoder().decode(Answer.self, from: response.body)
+        } catch {
+            throw ToolFailure(code: "server_error", message: "The API's answer to \(endpoint.operationID) was not the documented shape.")
+        }
     }
 
     /// The token's organization, from `/me` (no scope needed).
     func organizationID() async throws -> String {
-        let me = try await rest("GET", "/me")
-        guard let organization = (me["grant"] as? [String: Any])?["organization_id"] as? String else {
-            throw ToolFailure(code: "server_error", message: "The API did not name the token's organization.")
-        }
-        return organization
+        try await call(Endpoints.me, as: Me.self).grant.organizationID
     }
 
     /// A project by id (`prj_…`) or `org/project` slugs, resolved within the token's organization.
@@ -85,61 +94,60 @@ struct ToolCall {
             throw ToolFailure.invalidArguments("project must be a project id (prj_…) or org/project slugs, like acme/web-app.")
         }
         let organization = try await organizationID()
-        let listed = try await rest("GET", "/organizations/\(organization)/projects", query: [("limit", "1000")])
-        for project in listed["projects"] as? [[String: Any]] ?? [] where project["slug"] as? String == parts[1] {
+        let listed = try await call(Endpoints.listProjects, ["orgId": organization], query: [("limit", "1000")], as: ListPage<Project>.self)
+        for project in listed.items where project.slug == parts[1] {
             let slugs = Self.slugs(project)
             guard slugs.organization == parts[0] else {
                 throw ToolFailure(code: "wrong_organization", message: "This token is for organization \(slugs.organization), not \(parts[0]).")
             }
-            if let id = project["id"] as? String { return id }
+            return project.id
         }
         throw ToolFailure(code: "not_found", message: "No project \(reference) among the projects this token reaches. listProjects shows them.")
     }
 
-    /// `org/project` slugs of a project JSON, read off its CDN manifest URL
+    /// `org/project` slugs of a project, read off its CDN manifest URL
     /// (`{cdn}/{org}/{project}/manifest.json`) — the one place the project shape names the
     /// organization's slug.
-    static func slugs(_ project: [String: Any]) -> (organization: String, project: String) {
-        let manifest = (project["cdn"] as? [String: Any])?["manifest_url"] as? String ?? ""
-        let parts = manifest.split(separator: "/").map(String.init)
+    static func slugs(_ project: Project) -> (organization: String, project: String) {
+        let parts = project.cdn.manifestURL.split(separator: "/").map(String.init)
         let organization = parts.count >= 3 ? parts[parts.count - 3] : "?"
-        return (organization, project["slug"] as? String ?? "?")
+        return (organization, project.slug)
     }
 
-    static func describe(_ project: [String: Any]) -> String {
+    static func describe(_ project: Project) -> String {
         let slugs = slugs(project)
-        let languages = (project["languages"] as? [[String: Any]] ?? []).map { $0["code"] as? String ?? "?" }
-        return "\(project["id"] as? String ?? "?") \(slugs.organization)/\(slugs.project) \"\(project["name"] as? String ?? "")\""
-            + " — source \(project["source_language"] as? String ?? "?"); languages \(languages.joined(separator: ", "));"
-            + " \(project["key_count"] as? Int ?? 0) keys"
+        return "\(project.id) \(slugs.organization)/\(slugs.project) \"\(project.name)\""
+            + " — source \(project.sourceLanguage); languages \(project.languages.map(\.code).joined(separator: ", "));"
+            + " \(project.keyCount) keys"
     }
 
-    static func more(_ body: [String: Any]) -> String {
-        guard let cursor = body["next_cursor"] as? String else { return "" }
+    static func more<Item>(_ page: ListPage<Item>) -> String {
+        guard let cursor = page.nextCursor else { return "" }
         return "\nMore: call again with cursor \"\(cursor)\"."
+    }
+
+    static func line(_ key: Key, mark: String = "-") -> String {
+        "\(mark) \(key.id) \(key.namespace):\(key.name)"
     }
 
     // MARK: Tools
 
     func listProjects() async throws -> String {
         let organization = try await organizationID()
-        let body = try await rest("GET", "/organizations/\(organization)/projects", query: try pageQuery)
-        let projects = body["projects"] as? [[String: Any]] ?? []
-        if projects.isEmpty { return "No projects this token reaches." }
-        return "\(projects.count) project(s):\n" + projects.map { "- " + Self.describe($0) }.joined(separator: "\n") + Self.more(body)
+        let page = try await call(Endpoints.listProjects, ["orgId": organization], query: try pageQuery, as: ListPage<Project>.self)
+        if page.items.isEmpty { return "No projects this token reaches." }
+        return "\(page.items.count) project(s):\n" + page.items.map { "- " + Self.describe($0) }.joined(separator: "\n") + Self.more(page)
     }
 
     func getProject() async throws -> String {
-        let project = try await rest("GET", "/v1/projects/\(try await projectID())")
-        let languages = (project["languages"] as? [[String: Any]] ?? []).map { language in
-            let code = language["code"] as? String ?? "?"
-            let source = language["is_source"] as? Bool == true ? ", source" : ""
-            return "\(code) (\(language["name"] as? String ?? code), \(language["status"] as? String ?? "?")\(source))"
+        let project = try await call(Endpoints.getProject, ["projectId": try await projectID()], as: Project.self)
+        let languages = project.languages.map { language in
+            "\(language.code) (\(language.name), \(language.status)\(language.isSource ? ", source" : ""))"
         }
         return Self.describe(project)
             + "\nLanguages: \(languages.joined(separator: "; "))"
-            + "\nNamespaces: \((project["namespaces"] as? [String] ?? []).joined(separator: ", "))"
-            + "\nCDN manifest: \((project["cdn"] as? [String: Any])?["manifest_url"] as? String ?? "-")"
+            + "\nNamespaces: \(project.namespaces.joined(separator: ", "))"
+            + "\nCDN manifest: \(project.cdn.manifestURL)"
     }
 
     func listKeys() async throws -> String {
@@ -148,13 +156,11 @@ struct ToolCall {
         for name in ["namespace", "search", "missing_language"] {
             if let value = try string(name) { query.append((name, value)) }
         }
-        let body = try await rest("GET", "/v1/projects/\(id)/keys", query: query)
-        let keys = body["keys"] as? [[String: Any]] ?? []
-        if keys.isEmpty { return "No keys match." + Self.more(body) }
-        return "\(keys.count) key(s):\n" + keys.map { key in
-            let description = (key["description"] as? String).map { " — \($0)" } ?? ""
-            return "- \(key["id"] as? String ?? "?") \(key["namespace"] as? String ?? "?"):\(key["name"] as? String ?? "?")\(description)"
-        }.joined(separator: "\n") + Self.more(body)
+        let page = try await call(Endpoints.listKeys, ["projectId": id], query: query, as: ListPage<Key>.self)
+        if page.items.isEmpty { return "No keys match." + Self.more(page) }
+        return "\(page.items.count) key(s):\n" + page.items.map { key in
+            Self.line(key) + (key.description.map { " — \($0)" } ?? "")
+        }.joined(separator: "\n") + Self.more(page)
     }
 
     func createKeys() async throws -> String {
@@ -162,29 +168,28 @@ struct ToolCall {
         let keys = try array("keys") ?? []
         var body: [String: Value] = ["keys": .array(keys)]
         if let policy = try string("on_conflict") { body["on_conflict"] = .string(policy) }
-        let result = try await rest("POST", "/v1/projects/\(id)/keys", body: .object(body), itemLabel: { "keys[\($0)]" })
-        func lines(_ name: String, _ mark: String) -> [String] {
-            (result[name] as? [[String: Any]] ?? []).map { "\(mark) \($0["id"] as? String ?? "?") \($0["namespace"] as? String ?? "?"):\($0["name"] as? String ?? "?")" }
-        }
-        let created = lines("created", "+"), updated = lines("updated", "~"), skipped = lines("skipped", "=")
-        return "Created \(created.count), updated \(updated.count), skipped \(skipped.count) (existing keys).\n"
-            + (created + updated + skipped).joined(separator: "\n")
+        let result = try await call(Endpoints.createKeys, ["projectId": id], body: Value.object(body), as: KeysResult.self,
+                                    itemLabel: { "keys[\($0)]" })
+        let lines = result.created.map { Self.line($0, mark: "+") } + result.updated.map { Self.line($0, mark: "~") }
+            + result.skipped.map { Self.line($0, mark: "=") }
+        return "Created \(result.created.count), updated \(result.updated.count), skipped \(result.skipped.count) (existing keys).\n"
+            + lines.joined(separator: "\n")
     }
 
     func deleteKeys() async throws -> String {
         let id = try await projectID()
         let ids = try strings("key_ids") ?? []
-        let result = try await rest("DELETE", "/v1/projects/\(id)/keys", body: .object(["key_ids": .array(ids.map(Value.string))]),
+        let result = try await call(Endpoints.deleteKeys, ["projectId": id], body: DeleteKeysRequest(keyIDs: ids), as: DeletedCount.self,
                                     itemLabel: { "key_ids[\($0)]" })
-        return "Deleted \(result["deleted"] as? Int ?? ids.count) key(s). They leave the CDN at the next publish."
+        return "Deleted \(result.deleted) key(s). They leave the CDN at the next publish."
     }
 
     func setTranslations() async throws -> String {
         let id = try await projectID()
         let items = try array("translations") ?? []
-        let result = try await rest("PUT", "/v1/projects/\(id)/translations", body: .object(["translations": .array(items)]),
-                                    itemLabel: { "translations[\($0)]" })
-        return "Saved \(result["updated"] as? Int ?? items.count) value(s) as drafts; publishTranslations puts them on the CDN."
+        let result = try await call(Endpoints.setTranslations, ["projectId": id], body: Value.object(["translations": .array(items)]),
+                                    as: UpdatedCount.self, itemLabel: { "translations[\($0)]" })
+        return "Saved \(result.updated) value(s) as drafts; publishTranslations puts them on the CDN."
     }
 
     /// `keys: [{key_id | name (+ namespace), translations: {lang: value}}]` — one entry per key,
@@ -216,9 +221,9 @@ struct ToolCall {
                 labels.append("keys[\(index)].translations.\(language)")
             }
         }
-        let result = try await rest("PUT", "/v1/projects/\(id)/translations", body: .object(["translations": .array(items)]),
-                                    itemLabel: { $0 >= 0 && $0 < labels.count ? labels[$0] : "item \($0)" })
-        return "Updated \(result["updated"] as? Int ?? items.count) value(s) of \(keys.count) key(s) as drafts;"
+        let result = try await call(Endpoints.setTranslations, ["projectId": id], body: Value.object(["translations": .array(items)]),
+                                    as: UpdatedCount.self, itemLabel: { $0 >= 0 && $0 < labels.count ? labels[$0] : "item \($0)" })
+        return "Updated \(result.updated) value(s) of \(keys.count) key(s) as drafts;"
             + " publishTranslations puts them on the CDN."
     }
 
@@ -229,25 +234,21 @@ struct ToolCall {
         if let keys = try strings("keys", required: false) { query.append(("keys", keys.joined(separator: ","))) }
         if let namespace = try string("namespace") { query.append(("namespace", namespace)) }
         if let status = try string("status") { query.append(("status", status)) }
-        let body = try await rest("GET", "/v1/projects/\(id)/translations", query: query)
-        let values = body["translations"] as? [[String: Any]] ?? []
-        if values.isEmpty { return "No translations match." + Self.more(body) }
-        return "\(values.count) value(s):\n" + values.map { value in
-            let text = (try? String(decoding: JSONEncoder().encode(value["value"] as? String ?? ""), as: UTF8.self)) ?? ""
-            return "- [\(value["language"] as? String ?? "?")] \(value["namespace"] as? String ?? "?"):\(value["key"] as? String ?? "?")"
-                + " (\(value["key_id"] as? String ?? "?")) = \(text)"
-        }.joined(separator: "\n") + Self.more(body)
+        let page = try await call(Endpoints.listTranslations, ["projectId": id], query: query, as: ListPage<Translation>.self)
+        if page.items.isEmpty { return "No translations match." + Self.more(page) }
+        return "\(page.items.count) value(s):\n" + page.items.map { value in
+            let text = (try? String(decoding: JSONEncoder().encode(value.value), as: UTF8.self)) ?? ""
+            return "- [\(value.language)] \(value.namespace):\(value.key) (\(value.keyID)) = \(text)"
+        }.joined(separator: "\n") + Self.more(page)
     }
 
     func getPendingChanges() async throws -> String {
         let id = try await projectID()
-        let body = try await rest("GET", "/v1/projects/\(id)/pending-changes")
-        let languages = body["languages"] as? [String: [String: [String]]] ?? [:]
+        let pending = try await call(Endpoints.pendingChanges, ["projectId": id], as: PendingChanges.self)
         var lines: [String] = []
-        for code in languages.keys.sorted() {
-            let changes = languages[code] ?? [:]
-            let parts = ["added", "changed", "deleted"].compactMap { kind -> String? in
-                let names = changes[kind] ?? []
+        for code in pending.languages.keys.sorted() {
+            guard let changes = pending.languages[code] else { continue }
+            let parts = [("added", changes.added), ("changed", changes.changed), ("deleted", changes.deleted)].compactMap { kind, names -> String? in
                 guard !names.isEmpty else { return nil }
                 let shown = names.prefix(50).joined(separator: ", ") + (names.count > 50 ? ", … (\(names.count - 50) more)" : "")
                 return "\(kind) \(names.count): \(shown)"
@@ -259,13 +260,12 @@ struct ToolCall {
 
     func publishTranslations() async throws -> String {
         let id = try await projectID()
-        var body: [String: Value] = [:]
-        if let languages = try strings("languages", required: false) { body["languages"] = .array(languages.map(Value.string)) }
-        let release = try await rest("POST", "/v1/projects/\(id)/publish", body: .object(body), itemLabel: { "languages[\($0)]" })
-        let warnings = (release["warnings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
-        return "Published release \(release["version"] as? Int ?? 0) (\(release["id"] as? String ?? "?")) with "
-            + "\((release["languages"] as? [String] ?? []).joined(separator: ", ")). Manifest: \(release["manifest_url"] as? String ?? "-")"
-            + warnings.map { "\nWarning: " + $0 }.joined()
+        let release = try await call(Endpoints.publish, ["projectId": id],
+                                     body: PublishRequest(languages: try strings("languages", required: false)), as: Release.self,
+                                     itemLabel: { "languages[\($0)]" })
+        return "Published release \(release.version) (\(release.id)) with \(release.languages.joined(separator: ", "))."
+            + " Manifest: \(release.manifestURL)"
+            + (release.warnings ?? []).map { "\nWarning: " + $0.message }.joined()
     }
 
     func addLanguages() async throws -> String {
@@ -276,7 +276,7 @@ struct ToolCall {
         var added = 0
         for code in codes {
             do {
-                try await rest("POST", "/v1/projects/\(id)/languages", body: .object(["code": .string(code)]))
+                try await call(Endpoints.addLanguage, ["projectId": id], body: AddLanguageRequest(code: code), as: Project.self)
                 added += 1
                 lines.append("- \(code): added")
             } catch let failure as ToolFailure where failure.code == "conflict" || failure.code == "validation_failed" {
