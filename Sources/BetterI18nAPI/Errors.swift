@@ -27,8 +27,6 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case unauthorizedClient = "unauthorized_client"
     case unsupportedGrantType = "unsupported_grant_type"
     case invalidTarget = "invalid_target"
-    // Dashboard forms
-    case invalidCSRFToken = "invalid_csrf_token"
 
     /// The status the server answers this code with. `invalid_token` on the token endpoint's
     /// family of codes is always 400 there; here the resource-server meaning is given.
@@ -37,7 +35,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         case .invalidRequest, .invalidScope, .invalidProject, .invalidGrant, .unauthorizedClient,
              .unsupportedGrantType, .invalidTarget: 400
         case .invalidToken, .invalidClient: 401
-        case .missingScope, .wrongOrganization, .projectNotGranted, .invalidCSRFToken: 403
+        case .missingScope, .wrongOrganization, .projectNotGranted: 403
         case .notFound, .grantNotFound: 404
         case .methodNotAllowed: 405
         case .conflict: 409

@@ -7,9 +7,7 @@ struct HomeRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/") { _, context in
-            guard let user = context.user else {
-                return HTMLResponse.seeOther("/login?return_to=%2F")
-            }
+            guard let user = context.user else { return DashboardGuards.signIn(returningTo: "/") }
             let organizations = try await organizationViews(for: user)
             let html = PageRenderer.shared.render(
                 "home", title: "Home", context: HomeView(organizations: organizations), user: context.signedInUser

@@ -67,22 +67,13 @@ struct SettingsRoutes {
     // MARK: Guards
 
     private func signedIn(_ request: Request, _ context: AppRequestContext, _ body: (User) async throws -> Response) async throws -> Response {
-        guard let user = context.user else {
-            return HTMLResponse.seeOther("/login?return_to=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"))
-        }
-        return try await body(user)
+        try await DashboardGuards.signedIn(request, context, body)
     }
 
-    /// A signed-in form POST with the session's CSRF token; anything else changes nothing.
     private func signedInForm(
         _ request: Request, _ context: AppRequestContext, _ body: (User, FormBody) async throws -> Response
     ) async throws -> Response {
-        guard let user = context.user, let session = context.sessionSecret else { return HTMLResponse.seeOther("/login") }
-        let form = try await FormBody.read(from: request)
-        guard CSRFToken.verify(form["csrf_token"], cookieSecret: session) else {
-            return ErrorPage.response(heading: "Request refused", message: "The form's security token is missing or wrong. Nothing was changed.", status: .forbidden)
-        }
-        return try await body(user, form)
+        try await DashboardGuards.signedInForm(request, context) { user, _, form in try await body(user, form) }
     }
 
     private func ownedClient(_ context: AppRequestContext, user: User) async throws -> OAuthClient {

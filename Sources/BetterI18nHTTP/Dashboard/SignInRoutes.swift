@@ -98,16 +98,11 @@ struct SignInRoutes {
     }
 
     private func signOut(request: Request, context: AppRequestContext) async throws -> Response {
-        guard let sessionSecret = context.sessionSecret else {
-            return HTMLResponse.seeOther("/login")
+        try await DashboardGuards.signedInForm(request, context) { _, session, _ in
+            try await dependencies.accounts.signOut(session: session)
+            var response = HTMLResponse.seeOther("/login")
+            response.setCookie(cookies.expired(SessionCookies.session))
+            return response
         }
-        let form = try await FormBody.read(from: request)
-        guard CSRFToken.verify(form["csrf_token"], cookieSecret: sessionSecret) else {
-            throw APIError(.invalidCSRFToken, "The form's CSRF token is missing or wrong.")
-        }
-        try await dependencies.accounts.signOut(session: sessionSecret)
-        var response = HTMLResponse.seeOther("/login")
-        response.setCookie(cookies.expired(SessionCookies.session))
-        return response
     }
 }

@@ -59,40 +59,34 @@ struct OAuthRoutes {
             logger.info("authorization request refused", metadata: ["error": .string(error.error), "reason": .string(error.detail)])
             return HTMLResponse.seeOther(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: oauth.settings.issuer))
         case .valid(let authorization):
-            guard let user = context.user else {
-                let here = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                return HTMLResponse.seeOther("/login?return_to=" + (here.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F"))
-            }
+            guard let user = context.user else { return DashboardGuards.signIn(returningTo: DashboardGuards.here(request)) }
             let screen = try await oauth.consent.prepare(authorization, user: user)
             return ConsentPage.response(screen, context: context, error: nil, status: .ok)
         }
     }
 
     private func decide(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        guard let user = context.user, let session = context.sessionSecret else {
-            return ErrorPage.response(heading: "Please sign in again", message: "Your session ended before you answered.", status: .badRequest)
-        }
-        let form = try await FormBody.read(from: request)
         // A consent POST without the session's CSRF token does nothing.
-        guard CSRFToken.verify(form["csrf_token"], cookieSecret: session) else {
-            return ErrorPage.response(heading: "Request refused", message: "The form's security token is missing or wrong. Nothing was changed.", status: .forbidden)
-        }
-        let decision = ConsentDecision(
-            requestID: form["request_id"] ?? "", approve: form["decision"] == "approve",
-            organizationID: form["organization_id"], projectAccess: form["project_access"],
-            projectIDs: form.values("project_ids"), scopes: form.values("scope")
-        )
-        switch try await oauth.consent.decide(decision, user: user) {
-        case .redirect(let location):
-            return HTMLResponse.seeOther(location)
-        case .showAgain(let screen, let error):
-            return ConsentPage.response(screen, context: context, error: error, status: .badRequest, form: decision)
-        case .requestNotFound:
-            return ErrorPage.response(
-                heading: "This request is no longer valid",
-                message: "It was already answered, it expired, or it belongs to another account. Start again from the app.",
-                status: .badRequest
+        try await DashboardGuards.signedInForm(request, context, signedOut: {
+            ErrorPage.response(heading: "Please sign in again", message: "Your session ended before you answered.", status: .badRequest)
+        }) { user, _, form in
+            let decision = ConsentDecision(
+                requestID: form["request_id"] ?? "", approve: form["decision"] == "approve",
+                organizationID: form["organization_id"], projectAccess: form["project_access"],
+                projectIDs: form.values("project_ids"), scopes: form.values("scope")
             )
+            switch try await oauth.consent.decide(decision, user: user) {
+            case .redirect(let location):
+                return HTMLResponse.seeOther(location)
+            case .showAgain(let screen, let error):
+                return ConsentPage.response(screen, context: context, error: error, status: .badRequest, form: decision)
+            case .requestNotFound:
+                return ErrorPage.response(
+                    heading: "This request is no longer valid",
+                    message: "It was already answered, it expired, or it belongs to another account. Start again from the app.",
+                    status: .badRequest
+                )
+            }
         }
     }
 
