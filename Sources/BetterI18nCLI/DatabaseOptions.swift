@@ -8,7 +8,7 @@ import Logging
 /// `--database-url`, shared by `serve` and every `admin` subcommand.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"),
-            help: "sqlite://PATH (default sqlite://.better-i18n/better-i18n.sqlite) or postgres://user:pass@host:port/db. Env: BETTER_I18N_DATABASE_URL")
+            help: "sqlite://PATH (default \(StorageFactory.defaultURL)) or postgres://user:pass@host:port/db. Env: BETTER_I18N_DATABASE_URL")
     var databaseURL: String?
 
     var resolvedURL: String {

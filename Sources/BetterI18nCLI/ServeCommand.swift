@@ -19,23 +19,23 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Seed an empty database with a demo user, organization, project and OAuth clients.")
     var demo = false
 
-    @Option(help: "Address to listen on. Env: BETTER_I18N_HOST (default 127.0.0.1)") var host: String?
-    @Option(help: "Port to listen on. Env: BETTER_I18N_PORT (default 8080)") var port: Int?
+    @Option(help: "Address to listen on. Env: BETTER_I18N_HOST (default \(ServerConfiguration.defaults.host))") var host: String?
+    @Option(help: "Port to listen on. Env: BETTER_I18N_PORT (default \(ServerConfiguration.defaults.port))") var port: Int?
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Dashboard origin and OAuth issuer. Env: BETTER_I18N_PUBLIC_URL (default http://<host>:<port>)") var publicUrl: String?
     @Option(help: "API origin. Env: BETTER_I18N_API_URL (default the public URL)") var apiUrl: String?
     @Option(help: "CDN base URL. Env: BETTER_I18N_CDN_URL (default <public-url>/cdn)") var cdnUrl: String?
-    @Option(help: "Authorization code lifetime in seconds (default 600).") var codeTtl: Int?
-    @Option(help: "Access token lifetime in seconds (default 1800).") var accessTokenTtl: Int?
-    @Option(help: "Refresh token lifetime in seconds (default 2592000).") var refreshTokenTtl: Int?
-    @Option(help: "Installation token lifetime in seconds (default 3600).") var installationTokenTtl: Int?
-    @Option(help: "Seconds a just-rotated refresh token is still accepted once (default 0).") var refreshReuseGrace: Int?
-    @Option(help: "Requests per minute per installation token (default 1000).") var rateLimitPerMinute: Int?
-    @Option(help: "Token-endpoint requests per minute per client (default 6000).") var tokenRateLimitPerMinute: Int?
-    @Option(help: "bcrypt cost for passwords (default 12).") var bcryptCost: Int?
-    @Option(help: "Dynamic client registration: open, token or off (default open).") var registration: String?
-    @Option(help: "Log format: text or json (default text).") var logFormat: String?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).") var logLevel: String?
+    @Option(help: "Authorization code lifetime in seconds (default \(Int(ServerConfiguration.defaults.codeTTL))).") var codeTtl: Int?
+    @Option(help: "Access token lifetime in seconds (default \(Int(ServerConfiguration.defaults.accessTokenTTL))).") var accessTokenTtl: Int?
+    @Option(help: "Refresh token lifetime in seconds (default \(Int(ServerConfiguration.defaults.refreshTokenTTL))).") var refreshTokenTtl: Int?
+    @Option(help: "Installation token lifetime in seconds (default \(Int(ServerConfiguration.defaults.installationTokenTTL))).") var installationTokenTtl: Int?
+    @Option(help: "Seconds a just-rotated refresh token is still accepted once (default \(Int(ServerConfiguration.defaults.refreshReuseGrace))).") var refreshReuseGrace: Int?
+    @Option(help: "Requests per minute per installation token (default \(ServerConfiguration.defaults.rateLimitPerMinute)).") var rateLimitPerMinute: Int?
+    @Option(help: "Token-endpoint requests per minute per client (default \(ServerConfiguration.defaults.tokenRateLimitPerMinute)).") var tokenRateLimitPerMinute: Int?
+    @Option(help: "bcrypt cost for passwords (default \(ServerConfiguration.defaults.bcryptCost)).") var bcryptCost: Int?
+    @Option(help: "Dynamic client registration: open, token or off (default \(ServerConfiguration.defaults.registration.rawValue)).") var registration: String?
+    @Option(help: "Log format: text or json (default \(ServerConfiguration.defaults.logFormat.rawValue)).") var logFormat: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default \(ServerConfiguration.defaults.logLevel)).") var logLevel: String?
 
     func run() async throws {
         try await Self.reportingFailures {
@@ -111,8 +111,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Flags, then `BETTER_I18N_*` variables, then defaults.
     func resolveConfiguration() throws -> ServerConfiguration {
-        let host = Settings.string(self.host, env: "HOST", default: "127.0.0.1")
-        let port = try Settings.int(self.port, env: "PORT", default: 8080, range: 0...65535)
+        let defaults = ServerConfiguration.defaults
+        let host = Settings.string(self.host, env: "HOST", default: defaults.host)
+        let port = try Settings.int(self.port, env: "PORT", default: defaults.port, range: 0...65535)
         var configuration = ServerConfiguration(host: host, port: port)
         configuration.databaseURL = database.resolvedURL
         if let raw = Settings.optionalString(publicUrl, env: "PUBLIC_URL") {
@@ -127,25 +128,25 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.cdnURL = try ServerConfiguration.parseBaseURL(raw, setting: "--cdn-url")
         }
         let day = 86_400
-        configuration.codeTTL = TimeInterval(try Settings.int(codeTtl, env: "CODE_TTL", default: 600, range: 1...day))
-        configuration.accessTokenTTL = TimeInterval(try Settings.int(accessTokenTtl, env: "ACCESS_TOKEN_TTL", default: 1800, range: 1...day))
-        configuration.refreshTokenTTL = TimeInterval(try Settings.int(refreshTokenTtl, env: "REFRESH_TOKEN_TTL", default: 2_592_000, range: 1...(365 * day)))
-        configuration.installationTokenTTL = TimeInterval(try Settings.int(installationTokenTtl, env: "INSTALLATION_TOKEN_TTL", default: 3600, range: 1...day))
-        configuration.refreshReuseGrace = TimeInterval(try Settings.int(refreshReuseGrace, env: "REFRESH_REUSE_GRACE", default: 0, range: 0...300))
-        configuration.rateLimitPerMinute = try Settings.int(rateLimitPerMinute, env: "RATE_LIMIT_PER_MINUTE", default: 1000, range: 1...10_000_000)
-        configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: 6000, range: 1...10_000_000)
-        configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: 12, range: 4...31)
-        let registrationRaw = Settings.string(registration, env: "REGISTRATION", default: "open")
+        configuration.codeTTL = TimeInterval(try Settings.int(codeTtl, env: "CODE_TTL", default: Int(defaults.codeTTL), range: 1...day))
+        configuration.accessTokenTTL = TimeInterval(try Settings.int(accessTokenTtl, env: "ACCESS_TOKEN_TTL", default: Int(defaults.accessTokenTTL), range: 1...day))
+        configuration.refreshTokenTTL = TimeInterval(try Settings.int(refreshTokenTtl, env: "REFRESH_TOKEN_TTL", default: Int(defaults.refreshTokenTTL), range: 1...(365 * day)))
+        configuration.installationTokenTTL = TimeInterval(try Settings.int(installationTokenTtl, env: "INSTALLATION_TOKEN_TTL", default: Int(defaults.installationTokenTTL), range: 1...day))
+        configuration.refreshReuseGrace = TimeInterval(try Settings.int(refreshReuseGrace, env: "REFRESH_REUSE_GRACE", default: Int(defaults.refreshReuseGrace), range: 0...300))
+        configuration.rateLimitPerMinute = try Settings.int(rateLimitPerMinute, env: "RATE_LIMIT_PER_MINUTE", default: defaults.rateLimitPerMinute, range: 1...10_000_000)
+        configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: defaults.tokenRateLimitPerMinute, range: 1...10_000_000)
+        configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: defaults.bcryptCost, range: 4...31)
+        let registrationRaw = Settings.string(registration, env: "REGISTRATION", default: defaults.registration.rawValue)
         guard let policy = ServerConfiguration.RegistrationPolicy(rawValue: registrationRaw) else {
             throw BetterI18nCore.ValidationError(field: "--registration", message: "'\(registrationRaw)' is not open, token or off")
         }
         configuration.registration = policy
-        let formatRaw = Settings.string(logFormat, env: "LOG_FORMAT", default: "text")
+        let formatRaw = Settings.string(logFormat, env: "LOG_FORMAT", default: defaults.logFormat.rawValue)
         guard let format = ServerConfiguration.LogFormat(rawValue: formatRaw) else {
             throw BetterI18nCore.ValidationError(field: "--log-format", message: "'\(formatRaw)' is not text or json")
         }
         configuration.logFormat = format
-        let levelRaw = Settings.string(logLevel, env: "LOG_LEVEL", default: "info")
+        let levelRaw = Settings.string(logLevel, env: "LOG_LEVEL", default: defaults.logLevel)
         guard Logger.Level(rawValue: levelRaw) != nil else {
             throw BetterI18nCore.ValidationError(field: "--log-level", message: "'\(levelRaw)' is not a log level")
         }

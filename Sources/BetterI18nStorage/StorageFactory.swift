@@ -6,7 +6,7 @@ import Logging
 /// relative to the working directory; `sqlite:///abs/path` is absolute) or
 /// `postgres://user:pass@host:port/db`. Migrations run before it returns.
 public enum StorageFactory {
-    public static let defaultURL = "sqlite://.better-i18n/better-i18n.sqlite"
+    public static let defaultURL = ServerConfiguration.defaults.databaseURL
 
     public static func open(url: String, logger: Logger, now: Date = Date()) async throws -> SQLStorage {
         let driver: any SQLDriver

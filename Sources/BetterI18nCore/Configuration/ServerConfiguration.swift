@@ -58,6 +58,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Session lifetime of the dashboard cookie; not in the spec's table, so not a flag yet.
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
 
+    /// Every setting at its default: the one place defaults are written (the CLI's flags and
+    /// their help read them from here).
+    public static let defaults = ServerConfiguration()
+
     /// The defaults for a host and port, with URLs derived from them.
     public init(host: String = "127.0.0.1", port: Int = 8080) {
         self.host = host
