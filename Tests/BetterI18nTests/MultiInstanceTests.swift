@@ -22,6 +22,7 @@ import Testing
             let installation = try await partner.installation()
             #expect(try await other.me(installation) == .ok)
             let action = "/settings/connected-apps/\(tokens.grant_id)/revoke"
+            try await driver.signIn()
             let page = try await client.browse("/settings/connected-apps", jar: driver.jar)
             let revoked = try await client.browse(action, method: .post, form: [("csrf_token", try #require(page.hiddenField("csrf_token")))], jar: driver.jar)
             #expect(revoked.status == .seeOther)

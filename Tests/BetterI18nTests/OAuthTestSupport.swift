@@ -90,12 +90,20 @@ struct OAuthDriver {
         clientID: String, redirectURI: String = OAuthWorld.redirect, challenge: String, scope: String? = nil,
         state: String = "xyz", extra: [(String, String)] = []
     ) -> String {
+        "/api/auth/mcp/authorize?" + FormEncoding.encode(authorizePairs(
+            clientID: clientID, redirectURI: redirectURI, challenge: challenge, scope: scope, state: state, extra: extra
+        ))
+    }
+
+    static func authorizePairs(
+        clientID: String, redirectURI: String, challenge: String, scope: String?, state: String = "xyz", extra: [(String, String)] = []
+    ) -> [(String, String)] {
         var pairs: [(String, String)] = [
             ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI),
             ("state", state), ("code_challenge", challenge), ("code_challenge_method", "S256"),
         ]
         if let scope { pairs.append(("scope", scope)) }
-        return "/api/auth/mcp/authorize?" + FormEncoding.encode(pairs + extra)
+        return pairs + extra
     }
 
     /// Opens the consent page for a fresh request.
@@ -142,6 +150,33 @@ struct OAuthDriver {
         return try #require(Redirect(location)["code"])
     }
 
+    /// An authorization code issued through the authorization server's services — validation,
+    /// consent and approval as the owner — without the browser round trip: for tests of what
+    /// happens after the code (the token endpoint), where the consent page is not the subject.
+    func code(
+        clientID: String? = nil, redirectURI: String = OAuthWorld.redirect, pkce: PKCEPair, scope: String? = nil,
+        projectAccess: String = "all", projectIDs: [String] = [], extra: [(String, String)] = [], approving: [String]? = nil
+    ) async throws -> String {
+        let pairs = Self.authorizePairs(
+            clientID: clientID ?? world.web.id.rawValue, redirectURI: redirectURI, challenge: pkce.challenge, scope: scope, extra: extra
+        ).map { (name: $0.0, value: $0.1) }
+        let oauth = world.server.dependencies.oauth
+        guard case .valid(let authorization) = try await oauth.validator.validate(OAuthParameters(pairs)) else {
+            Issue.record("the authorization request was refused")
+            throw CancellationError()
+        }
+        let screen = try await oauth.consent.prepare(authorization, user: world.owner)
+        let decision = ConsentDecision(
+            requestID: screen.pending.id, approve: true, organizationID: world.organization.id.rawValue, projectAccess: projectAccess,
+            projectIDs: projectIDs, scopes: approving ?? Scope.defaultOn.filter { screen.pending.scopes.contains($0) }.map(\.rawValue)
+        )
+        guard case .redirect(let location) = try await oauth.consent.decide(decision, user: world.owner) else {
+            Issue.record("the consent was not accepted")
+            throw CancellationError()
+        }
+        return try #require(Redirect(location)["code"])
+    }
+
     /// POSTs a form to the token endpoint (or another OAuth endpoint) with optional Basic auth.
     func post(_ form: [(String, String)], to path: String = "/api/auth/mcp/token", basic: (String, String)? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
@@ -166,7 +201,7 @@ struct OAuthDriver {
     /// requested scope, default-off ones included (they are opted into explicitly).
     func tokens(scope: String? = nil, projectAccess: String = "all", projectIDs: [String] = []) async throws -> TokenBody {
         let pkce = PKCEPair()
-        let code = try await authorize(pkce: pkce, scope: scope, projectAccess: projectAccess, projectIDs: projectIDs,
+        let code = try await self.code(pkce: pkce, scope: scope, projectAccess: projectAccess, projectIDs: projectIDs,
                                        approving: scope.map { $0.split(separator: " ").map(String.init) })
         let response = try await exchange(code, pkce: pkce)
         #expect(response.status == .ok)

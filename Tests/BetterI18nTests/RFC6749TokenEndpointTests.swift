@@ -12,7 +12,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce, scope: "org:read projects:read")
+            let code = try await driver.code(pkce: pkce, scope: "org:read projects:read")
             let response = try await driver.exchange(code, pkce: pkce)
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "no-store")
@@ -32,7 +32,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthWorld.redirect), ("code_verifier", pkce.verifier)]
             let none = try await driver.post(form + [("client_id", world.web.id.rawValue)])
             #expect(none.status == .unauthorized)
@@ -51,7 +51,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(clientID: world.native.id.rawValue, redirectURI: "http://127.0.0.1:4711/callback", pkce: pkce)
+            let code = try await driver.code(clientID: world.native.id.rawValue, redirectURI: "http://127.0.0.1:4711/callback", pkce: pkce)
             let response = try await driver.post([
                 ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://127.0.0.1:4711/callback"),
                 ("code_verifier", pkce.verifier), ("client_id", world.native.id.rawValue),
@@ -68,7 +68,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let missing = try await driver.post([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthWorld.redirect)],
                                                 basic: (world.web.id.rawValue, world.webSecret))
             #expect(missing.oauthError == "invalid_request")
@@ -85,7 +85,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let response = try await driver.exchange(code, pkce: PKCEPair())
             #expect(response.status == .badRequest)
             #expect(response.oauthError == "invalid_grant")
@@ -100,13 +100,13 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let otherClient = try await driver.post([
                 ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthWorld.redirect), ("code_verifier", pkce.verifier),
             ], basic: (other.id.rawValue, try #require(otherSecret).value))
             #expect(otherClient.oauthError == "invalid_grant")
             let pkce2 = PKCEPair()
-            let code2 = try await driver.authorize(pkce: pkce2)
+            let code2 = try await driver.code(pkce: pkce2)
             let otherRedirect = try await driver.exchange(code2, pkce: pkce2, redirectURI: "https://partner.example.com/elsewhere")
             #expect(otherRedirect.oauthError == "invalid_grant")
         }
@@ -117,7 +117,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             world.clock.advance(by: 601)
             #expect(try await driver.exchange(code, pkce: pkce).oauthError == "invalid_grant")
         }
@@ -128,7 +128,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let first = try await driver.exchange(code, pkce: pkce).json(TokenBody.self)
             #expect(try await driver.introspect(first.access_token).active)
             let replay = try await driver.exchange(code, pkce: pkce)
@@ -145,7 +145,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<20 {
                     group.addTask { try await driver.exchange(code, pkce: pkce).status }
@@ -289,11 +289,11 @@ import Testing
             let driver = OAuthDriver(client: client, world: world)
             let api = world.server.dependencies.configuration.apiURL.absoluteString
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce, extra: [("resource", api + "/mcp")])
+            let code = try await driver.code(pkce: pkce, extra: [("resource", api + "/mcp")])
             let mismatch = try await driver.exchange(code, pkce: pkce, extra: [("resource", api)])
             #expect(mismatch.oauthError == "invalid_target")
             let pkce2 = PKCEPair()
-            let code2 = try await driver.authorize(pkce: pkce2, extra: [("resource", api + "/mcp")])
+            let code2 = try await driver.code(pkce: pkce2, extra: [("resource", api + "/mcp")])
             #expect(try await driver.exchange(code2, pkce: pkce2, extra: [("resource", api + "/mcp")]).status == .ok)
         }
     }
@@ -319,7 +319,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
-            let code = try await driver.authorize(pkce: pkce)
+            let code = try await driver.code(pkce: pkce)
             let body = try JSONSerialization.data(withJSONObject: [
                 "grant_type": "authorization_code", "code": code, "redirect_uri": OAuthWorld.redirect,
                 "code_verifier": pkce.verifier, "client_id": world.web.id.rawValue, "client_secret": world.webSecret,

@@ -10,6 +10,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let tokens = try await driver.tokens(scope: "org:read keys:read")
+            try await driver.signIn()
             let page = try await client.browse("/settings/connected-apps", jar: driver.jar)
             #expect(page.status == .ok)
             #expect(page.text.contains("Partner Sync"))
