@@ -54,17 +54,17 @@ struct HomeRoutes {
         let name: String
     }
 
+    /// Each project through the same cached views as the partner API: a key count, not every key.
     private func organizationViews(for user: User) async throws -> [OrganizationView] {
         let storage = dependencies.storage
         var views: [OrganizationView] = []
         for membership in try await storage.memberships(of: user.id) {
             var projects: [ProjectView] = []
             for project in try await storage.projects(in: membership.organization.id) {
-                let languages = try await storage.languages(of: project.id)
-                let keys = try await storage.keys(in: project.id, includingDeleted: false)
+                guard let view = try await dependencies.projectViews.view(project.id) else { continue }
                 projects.append(ProjectView(
                     name: project.name, slug: project.slug.value, sourceLanguage: project.sourceLanguage.value,
-                    languages: languages.map { LanguageView(code: $0.code.value, name: $0.name) }, keyCount: keys.count
+                    languages: view.languages.map { LanguageView(code: $0.code.value, name: $0.name) }, keyCount: view.keyCount
                 ))
             }
             views.append(OrganizationView(
