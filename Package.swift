@@ -17,7 +17,9 @@ import PackageDescription
 /// - `better-i18n`: the command-line executable.
 let package = Package(
     name: "better-i18n",
-    platforms: [.macOS(.v15)],
+    /// iOS only for the `BetterI18nClient` product (async/await, `Task.sleep(for:)`); the
+    /// server targets are built for Linux and macOS.
+    platforms: [.macOS(.v15), .iOS(.v16)],
     products: [
         .executable(name: "better-i18n", targets: ["BetterI18nCLI"]),
         .library(name: "BetterI18nClient", targets: ["BetterI18nClient"]),

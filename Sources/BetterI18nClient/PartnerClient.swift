@@ -7,7 +7,7 @@ import Foundation
 /// Made with a token the caller holds (``BetterI18nClient/partner(token:)``) or with managed
 /// installation tokens (``InstallationTokenCache/partner(grantID:)``), which are minted when needed,
 /// dropped after `401 invalid_token`, and never minted again after `410 grant_revoked`.
-public struct PartnerClient: Sendable {
+public struct PartnerClient: Sendable, CustomStringConvertible {
     enum Credential: Sendable {
         case fixed(String)
         case installation(InstallationTokenCache, grantID: String)
@@ -19,6 +19,13 @@ public struct PartnerClient: Sendable {
     init(client: BetterI18nClient, credential: Credential) {
         self.client = client
         self.credential = credential
+    }
+
+    public var description: String {
+        switch credential {
+        case .fixed: "PartnerClient(token redacted)"
+        case .installation(_, let grantID): "PartnerClient(installation tokens of \(grantID))"
+        }
     }
 
     /// The operation ids of ``Endpoints/all`` this type (with ``BetterI18nClient``'s mint and

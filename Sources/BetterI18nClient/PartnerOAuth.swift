@@ -27,8 +27,8 @@ public actor InMemoryRefreshTokenStore: RefreshTokenStore {
     }
 }
 
-/// How an OAuth client is registered with Better i18n (SPEC §5.2).
-public struct OAuthClientCredentials: Sendable {
+/// How an OAuth client is registered with Better i18n (SPEC §5.2). Prints without its secret.
+public struct OAuthClientCredentials: Sendable, CustomStringConvertible {
     public var clientID: String
     /// The secret of a confidential (`web`) client, sent with `client_secret_basic`; nil for a
     /// public (`native`, `spa`) client, which sends only its `client_id`.
@@ -39,6 +39,10 @@ public struct OAuthClientCredentials: Sendable {
         self.clientID = clientID
         self.clientSecret = clientSecret
         self.redirectURI = redirectURI
+    }
+
+    public var description: String {
+        "OAuthClientCredentials(client_id: \(clientID), \(clientSecret == nil ? "public" : "secret redacted"), redirect_uri: \(redirectURI))"
     }
 }
 

@@ -7,7 +7,7 @@ import Foundation
 /// ``tolerance`` of now, so a captured delivery cannot be replayed later.
 ///
 /// Verify the raw body bytes exactly as received, before any JSON parsing.
-public struct WebhookVerifier: Sendable {
+public struct WebhookVerifier: Sendable, CustomStringConvertible {
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// The secret is not `whsec_` followed by Base64 (it is never echoed).
         case malformedSecret
@@ -44,6 +44,8 @@ public struct WebhookVerifier: Sendable {
         self.tolerance = tolerance
         self.now = now
     }
+
+    public var description: String { "WebhookVerifier(tolerance: \(Int(tolerance)) s, secret redacted)" }
 
     /// Verifies a delivery from its headers (names matched case-insensitively) and raw body.
     public func verify(headers: [String: String], body: Data) throws {

@@ -25,6 +25,9 @@ import Testing
             await cache.remember(tokens)
             let api = cache.partner(grantID: tokens.grantID)
             let project = live.world.projects[0].id.rawValue
+            for printed in [String(describing: tokens), String(describing: live.oauth.credentials), String(describing: api)] {
+                #expect(!printed.contains(tokens.accessToken) && !printed.contains(tokens.refreshToken) && !printed.contains(live.world.webSecret))
+            }
 
             let keys = try await api.listKeys(projectID: project)
             #expect(keys.items.map(\.name) == ["hello"])
