@@ -289,6 +289,69 @@ import Testing
         }
     }
 
+    /// Every typed call once against the server, so every answer is decoded by its API type.
+    @Test func everyTypedCallDecodesTheServersAnswer() async throws {
+        try await Live.run { live in
+            let all = Self.scopes + ["projects:write", "glossary:read", "glossary:write"]
+            let tokens = try await live.connect(scopes: all)
+            let minted = try await live.sdk.mintInstallationToken(grantID: tokens.grantID, accessToken: tokens.accessToken,
+                                                                  narrowing: .init(scopes: all))
+            #expect(Set(minted.scopes) == Set(all) && minted.projectIDs.isEmpty)
+            let api = live.sdk.partner(token: minted.installationToken)
+            let organization = live.world.organization.id.rawValue
+
+            #expect(try await live.sdk.me(token: tokens.accessToken).token.type == "access_token")
+            #expect(try await api.me().grant.id == tokens.grantID)
+            #expect(try await api.listOrganizations().items.map(\.id) == [organization])
+            #expect(try await api.listProjects(organizationID: organization).items.count == 2)
+            let created = try await api.createProject(.init(name: "Docs", slug: "docs", sourceLanguage: "en"))
+            #expect(try await api.project(created.id).slug == "docs")
+            #expect(try await api.addLanguage("fr", to: created.id).languages.map(\.code).contains("fr"))
+
+            let keys = try await api.createKeys(projectID: created.id, [
+                .init(name: "a", translations: ["en": "A"]), .init(name: "b", translations: ["en": "B"]),
+                .init(name: "c", namespace: "extra", description: "third"),
+            ])
+            #expect(keys.created.count == 3)
+            let first = try await api.listKeys(projectID: created.id, limit: 2)
+            let cursor = try #require(first.nextCursor)
+            let second = try await api.listKeys(projectID: created.id, cursor: cursor, limit: 2)
+            #expect((first.items + second.items).map(\.name).sorted() == ["a", "b", "c"] && second.nextCursor == nil)
+            #expect(try await api.listKeys(projectID: created.id, namespace: "extra").items.map(\.description) == ["third"])
+            #expect(try await api.listKeys(projectID: created.id, search: "B").items.map(\.name) == ["b"])
+            #expect(try await api.listKeys(projectID: created.id, missingLanguage: "en").items.map(\.name) == ["c"])
+            let renamed = try await api.updateKey(projectID: created.id, keyID: keys.created[0].id, .init(description: "first"))
+            #expect(renamed.description == "first")
+            #expect(try await api.deleteKeys(projectID: created.id, keyIDs: [keys.created[1].id]).deleted == 1)
+            #expect(try await api.setTranslations(projectID: created.id, [.init(key: "a", language: "fr", value: "À")]).updated == 1)
+            let french = try await api.listTranslations(projectID: created.id, languages: ["fr"])
+            #expect(french.items.map(\.value) == ["À"])
+            #expect(try await api.pendingChanges(projectID: created.id).languages["fr"]?.added == ["a"])
+            let release = try await api.publish(projectID: created.id, languages: ["fr"])
+            #expect(release.languages == ["fr"])
+            #expect(try await api.listReleases(projectID: created.id).items.map(\.version) == [1])
+            let terms = try await api.upsertGlossaryTerms([.init(term: "Workspace", translations: ["de": "Arbeitsbereich"])])
+            #expect(terms.items.map(\.term) == ["Workspace"])
+            #expect(try await api.listGlossary().items.first?.translations["de"] == "Arbeitsbereich")
+            try await live.sdk.uninstall(grantID: tokens.grantID, accessToken: tokens.accessToken)
+            await #expect(throws: BetterI18nError.grantRevoked) { try await api.me() }
+        }
+    }
+
+    @Test func retryAfterIsReadAsSecondsOrAnHTTPDate() async throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let date = "Fri, 15 Jan 2027 08:00:30 GMT"   // 1_800_000_030
+        for (retryAfter, expected) in [("7", 7.0), (date, 30.0)] {
+            let transport = ScriptedTransport(status: 429, body: "{}", retryAfter: retryAfter)
+            let sleeps = SleepLog()
+            let sdk = BetterI18nClient(configuration: .init(baseURL: URL(string: "http://127.0.0.1:9")!), transport: transport,
+                                       now: { now }, sleep: { sleeps.record($0) })
+            await #expect(throws: BetterI18nError.rateLimited(retryAfter: expected)) { try await sdk.partner(token: "t").me() }
+            #expect(sleeps.all == [expected, expected])
+            #expect(transport.count == 3)
+        }
+    }
+
     @Test func everyPartnerEndpointHasATypedCall() {
         #expect(PartnerClient.coveredOperations == Set(Endpoints.all.map(\.operationID)))
     }
