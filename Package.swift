@@ -11,14 +11,18 @@ import PackageDescription
 /// - `BetterI18nProjects`: keys and translations as partners write them (bulk rules, ICU checks).
 /// - `BetterI18nOAuth`: the authorization server engine (RFC 6749, 7636, 7009, 7662, 7591, 8707).
 /// - `BetterI18nCDN`: the CDN's files (rendering, compression, path lookup) and `cdn export`.
+/// - `BetterI18nClient`: the Swift client library for partners (SPEC §13), on AsyncHTTPClient.
 /// - `BetterI18nMCP`: the MCP tools (SPEC §9) over a partner-API abstraction, for stdio and HTTP.
 /// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
 /// - `better-i18n`: the command-line executable.
 let package = Package(
     name: "better-i18n",
-    platforms: [.macOS(.v15)],
+    /// iOS only for the `BetterI18nClient` product (async/await, `Task.sleep(for:)`); the
+    /// server targets are built for Linux and macOS.
+    platforms: [.macOS(.v15), .iOS(.v16)],
     products: [
         .executable(name: "better-i18n", targets: ["BetterI18nCLI"]),
+        .library(name: "BetterI18nClient", targets: ["BetterI18nClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -37,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         /// The wire types of the partner API and the token endpoint (SPEC §5.4, §6): request and
@@ -106,10 +111,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        /// The Swift client library (SPEC §13): OAuth with PKCE, installation tokens, typed partner
+        /// API calls, webhook signatures and the CDN reader. No server targets.
+        .target(
+            name: "BetterI18nClient",
+            dependencies: [
+                "BetterI18nAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "BetterI18nMCP",
             dependencies: [
                 "BetterI18nAPI",
+                "BetterI18nClient",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -165,6 +183,8 @@ let package = Package(
                 "BetterI18nHTTP",
                 "BetterI18nCDN",
                 "BetterI18nCLI",
+                "BetterI18nClient",
+                "BetterI18nMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,47 +1,31 @@
+import BetterI18nClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// ``PartnerAPI`` over HTTP, for `better-i18n mcp`: the installation token goes in the
 /// `Authorization` header of every call to `BETTER_I18N_API_URL`.
 ///
-/// URLSession rather than async-http-client: the MCP SDK links FoundationNetworking already, and
-/// a second HTTP client stack would add minutes to every clean build for a handful of calls.
+/// It sends through `BetterI18nClient`'s raw transport (AsyncHTTPClient, no redirects followed),
+/// the same stack partners use: answers come back as they are, whatever their status, since the
+/// tools report `429`, `410` and the rest to the agent themselves.
 public struct RemotePartnerAPI: PartnerAPI {
     let baseURL: URL
     let token: String
-    let session: URLSession
+    let client: BetterI18nClient
 
-    public init(baseURL: URL, token: String) {
+    public init(baseURL: URL, token: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared) {
         self.baseURL = baseURL
         self.token = token
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 60
-        configuration.httpCookieStorage = nil
-        session = URLSession(configuration: configuration)
+        client = BetterI18nClient(configuration: .init(baseURL: baseURL, userAgent: "better-i18n-mcp"), transport: transport)
     }
 
     public func send(_ request: PartnerAPIRequest) async throws -> PartnerAPIResponse {
         let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-        guard let url = URL(string: base + request.target) else { throw PartnerAPIUnreachable(description: "bad URL") }
-        var http = URLRequest(url: url)
-        http.httpMethod = request.method
-        http.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        http.setValue("application/json", forHTTPHeaderField: "Accept")
-        http.setValue("better-i18n-mcp", forHTTPHeaderField: "User-Agent")
-        if let body = request.body {
-            http.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            http.httpBody = body
-        }
+        guard URL(string: base + request.target) != nil else { throw PartnerAPIUnreachable(description: "bad URL") }
         do {
-            let (data, response) = try await session.data(for: http)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            return PartnerAPIResponse(
-                status: status, body: data, retryAfter: (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
-            )
+            let response = try await client.send(method: request.method, path: request.path, query: request.query, body: request.body, token: token)
+            return PartnerAPIResponse(status: response.status, body: response.body, retryAfter: response.header("Retry-After"))
         } catch {
-            throw PartnerAPIUnreachable(description: "cannot reach \(base): \(error.localizedDescription)")
+            throw PartnerAPIUnreachable(description: "cannot reach \(base): \(error)")
         }
     }
 }
