@@ -64,7 +64,7 @@ import Testing
 
     @Test func cdnReaderRevalidatesWithIfNoneMatch() async throws {
         try await Live.run { live in
-            _ = try await live.world.server.dependencies.releases.publish(live.world.projects[0], languages: nil, publishedBy: "operator")
+            _ = try await live.world.server.dependencies.releases.publish(live.world.projects[0], languages: nil, by: .operator)
             let cdn = CDNReader(client: live.sdk, organization: live.world.organization.slug.value, project: live.world.projects[0].slug.value)
             let first = try await cdn.messages(locale: "en")
             #expect(!first.notModified && first.etag != nil)
