@@ -62,10 +62,22 @@ public struct InstallationTokens: Sendable {
             scopes = ScopeSet(narrowed)
         }
         let grant = access.grant
-        var projects = grant.projectIDs
+        // The access token's projects as the grant allows them now; a mint can only narrow them.
+        let reach = access.projects
+        guard !reach.reachesNothing else {
+            throw Failure.invalidProject("the grant no longer covers any project of this access token")
+        }
+        var projects: [ProjectID]
+        switch reach {
+        case .all: projects = []
+        case .only(let ids): projects = ids.sorted()
+        }
         if let requestedProjects, !requestedProjects.isEmpty {
-            let allowed = grant.projectIDs.isEmpty
-                ? Set(try await storage.projects(in: grant.organizationID).map(\.id)) : Set(grant.projectIDs)
+            let allowed: Set<ProjectID>
+            switch reach {
+            case .all: allowed = Set(try await storage.projects(in: grant.organizationID).map(\.id))
+            case .only(let ids): allowed = ids
+            }
             var narrowed: [ProjectID] = []
             for raw in requestedProjects {
                 guard let id = ProjectID(raw), allowed.contains(id) else {
