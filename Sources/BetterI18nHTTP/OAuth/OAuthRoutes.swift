@@ -55,6 +55,13 @@ struct OAuthRoutes {
         switch try await oauth.validator.validate(OAuthHTTP.queryParameters(request)) {
         case .errorPage(let message):
             return ErrorPage.response(heading: "This link cannot be used", message: message, status: .badRequest)
+        case .unverifiedClientError(let error):
+            logger.info("authorization request refused", metadata: ["error": .string(error.error), "reason": .string(error.detail)])
+            return ErrorPage.response(
+                heading: "This link cannot be used",
+                message: "The request from this unverified app is not valid (\(error.error)). Nothing was sent back to the app.",
+                status: .badRequest
+            )
         case .redirectError(let error, let redirectURI, let state):
             logger.info("authorization request refused", metadata: ["error": .string(error.error), "reason": .string(error.detail)])
             return HTMLResponse.seeOther(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: oauth.settings.issuer))
