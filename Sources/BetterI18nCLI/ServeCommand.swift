@@ -33,6 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per minute per installation token (default 1000).") var rateLimitPerMinute: Int?
     @Option(help: "Token-endpoint requests per minute per client (default 6000).") var tokenRateLimitPerMinute: Int?
     @Option(help: "bcrypt cost for passwords (default 12).") var bcryptCost: Int?
+    @Option(help: "Seconds a connection may stay idle, or take to send a request head, before it is closed (default 30).") var idleTimeout: Int?
     @Option(help: "Dynamic client registration: open, token or off (default open).") var registration: String?
     @Option(help: "Log format: text or json (default text).") var logFormat: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).") var logLevel: String?
@@ -135,6 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rateLimitPerMinute = try Settings.int(rateLimitPerMinute, env: "RATE_LIMIT_PER_MINUTE", default: 1000, range: 1...10_000_000)
         configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: 6000, range: 1...10_000_000)
         configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: 12, range: 4...31)
+        configuration.idleTimeout = TimeInterval(try Settings.int(idleTimeout, env: "IDLE_TIMEOUT", default: 30, range: 1...3600))
         let registrationRaw = Settings.string(registration, env: "REGISTRATION", default: "open")
         guard let policy = ServerConfiguration.RegistrationPolicy(rawValue: registrationRaw) else {
             throw BetterI18nCore.ValidationError(field: "--registration", message: "'\(registrationRaw)' is not open, token or off")
