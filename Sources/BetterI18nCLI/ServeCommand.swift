@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Token-endpoint requests per minute per client (default 6000).") var tokenRateLimitPerMinute: Int?
     @Option(help: "bcrypt cost for passwords (default 12).") var bcryptCost: Int?
     @Option(help: "Seconds a connection may stay idle, or take to send a request head, before it is closed (default 30).") var idleTimeout: Int?
+    @Option(help: "Addresses or CIDR ranges (comma list) whose X-Forwarded-For/Forwarded header names the client. Env: BETTER_I18N_TRUSTED_PROXIES (default none)") var trustedProxies: String?
     @Option(help: "Dynamic client registration: open, token or off (default open).") var registration: String?
     @Option(help: "Log format: text or json (default text).") var logFormat: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default info).") var logLevel: String?
@@ -137,6 +138,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: 6000, range: 1...10_000_000)
         configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: 12, range: 4...31)
         configuration.idleTimeout = TimeInterval(try Settings.int(idleTimeout, env: "IDLE_TIMEOUT", default: 30, range: 1...3600))
+        if let raw = Settings.optionalString(trustedProxies, env: "TRUSTED_PROXIES") {
+            guard let proxies = TrustedProxies(parsing: raw) else {
+                throw BetterI18nCore.ValidationError(field: "--trusted-proxies", message: "'\(raw)' is not a comma list of addresses or CIDR ranges")
+            }
+            configuration.trustedProxies = proxies
+        }
         let registrationRaw = Settings.string(registration, env: "REGISTRATION", default: "open")
         guard let policy = ServerConfiguration.RegistrationPolicy(rawValue: registrationRaw) else {
             throw BetterI18nCore.ValidationError(field: "--registration", message: "'\(registrationRaw)' is not open, token or off")

@@ -23,7 +23,7 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             return APIError(status: error.status).response()
         } catch {
             logger.error("unhandled error", metadata: [
-                "path": .string(RequestLogMiddleware<Context>.loggablePath(request.uri.path)),
+                "path": .string(RequestLogMiddleware.loggablePath(request.uri.path)),
                 "error": .string(String(reflecting: error)),
             ])
             return APIError.serverError.response()
