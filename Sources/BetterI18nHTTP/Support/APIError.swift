@@ -1,3 +1,4 @@
+import BetterI18nCore
 import Foundation
 import Hummingbird
 
@@ -24,7 +25,7 @@ public struct APIError: Error, Sendable, Equatable {
         public init(index: Int, error: String, message: String, offset: Int? = nil) {
             self.index = index
             self.error = error
-            self.message = message
+            self.message = SecretRedaction.redact(message)
             self.offset = offset
         }
     }
@@ -39,7 +40,8 @@ public struct APIError: Error, Sendable, Equatable {
     public init(status: HTTPResponse.Status, code: String, description: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
-        self.description = description
+        // Descriptions may quote client input; a pasted token stays masked.
+        self.description = SecretRedaction.redact(description)
         self.headers = headers
     }
 
