@@ -40,8 +40,8 @@ public struct TokenEndpoint: Sendable {
     /// - Parameters:
     ///   - clients: where clients are looked up; a ``ClientCache`` on a busy server.
     ///   - rateLimitPerMinute: requests per authenticated client (SPEC §6.3).
-    ///   - failedAuthenticationsPerMinute: failed client authentications per address; past it the
-    ///     address is refused before any client lookup.
+    ///   - failedAuthenticationsPerMinute: failed client authentications per address; past it further
+    ///     failures from the address are answered `429`.
     public init(storage: any Storage, clients: (any ClientStore)? = nil, settings: OAuthSettings, clock: any WallClock,
                 rateLimitPerMinute: Int, failedAuthenticationsPerMinute: Int = 60, random: any RandomSource = SystemRandomSource(),
                 logger: Logger, tokenCache: TokenStateCache? = nil) {
@@ -63,8 +63,6 @@ public struct TokenEndpoint: Sendable {
     /// proves nothing, so counting it would let anyone exhaust another client's budget (and grow
     /// memory with made-up ids). Failed authentication is counted per address instead.
     public func handle(_ parameters: OAuthParameters, credentials: ClientCredentials, clientAddress: String) async throws -> TokenResponse {
-        let failures = failedAuthentications.check(clientAddress)
-        guard failures.allowed else { throw OAuthError.rateLimited(retryAfter: failures.retryAfter) }
         if let duplicate = parameters.firstDuplicate {
             throw OAuthError.invalidRequest("The parameter \(duplicate) was given more than once.")
         }
@@ -72,7 +70,11 @@ public struct TokenEndpoint: Sendable {
         do {
             client = try await authenticator.authenticate(credentials)
         } catch let error as OAuthError where error.error == "invalid_client" {
-            _ = failedAuthentications.record(clientAddress)
+            // Past the address's budget a failure is answered 429; a client that authenticates is
+            // never refused for its address's failures (a shared NAT or proxy must not let one
+            // misconfigured or hostile client lock out the others).
+            let failures = failedAuthentications.record(clientAddress)
+            guard failures.allowed else { throw OAuthError.rateLimited(retryAfter: failures.retryAfter) }
             throw error
         }
         let decision = rateLimiter.record(client.id.rawValue)

@@ -46,18 +46,6 @@ public final class RateLimiter: Sendable {
     /// How many keys are tracked now (bounded by `capacity`).
     public var trackedKeys: Int { windows.withLock { $0.count } }
 
-    /// What ``record(_:)`` would decide for one more request, without counting it.
-    public func check(_ key: String) -> Decision {
-        let now = clock.now()
-        let window = self.window
-        let live = windows.withLock { windows -> Window? in
-            guard let entry = windows[key], now.timeIntervalSince(entry.start) < window else { return nil }
-            return entry
-        }
-        let (count, start) = (live?.count ?? 0, live?.start ?? now)
-        return decision(count: count + 1, start: start, now: now)
-    }
-
     /// Counts one request for `key` and decides whether it may proceed.
     public func record(_ key: String) -> Decision {
         let now = clock.now()
