@@ -35,16 +35,22 @@ public struct AccountService: Sendable {
     public func signIn(email rawEmail: String, password: String, clientAddress: String) async throws -> SignInResult {
         let email = try? EmailAddress(rawEmail)
         let keys = ["address:\(clientAddress)"] + (email.map { ["account:\($0.value)"] } ?? [])
-        if let wait = await throttle.retryAfter(for: keys) {
+        // Counted before bcrypt, so a concurrent burst cannot all reach the hash (see SignInThrottle).
+        if let wait = await throttle.admit(keys) {
             return .throttled(retryAfterSeconds: wait)
         }
         let credentials = try await email.asyncFlatMap { try await storage.credentials(email: $0) }
         // bcrypt runs either way, so an unknown email costs the same time as a wrong password.
-        let matches = try await hasher.verify(password, against: credentials?.passwordHash)
+        let matches: Bool
+        do {
+            matches = try await hasher.verify(password, against: credentials?.passwordHash)
+        } catch PasswordHasher.Busy.busy {
+            return .throttled(retryAfterSeconds: 1)
+        }
         guard matches, let user = credentials?.user else {
-            await throttle.recordFailure(for: keys)
             return .invalidCredentials
         }
+        await throttle.succeeded(keys)
         let secret = Secret(kind: .session, random: random)
         let now = clock.now()
         try await storage.createSession(DashboardSession(

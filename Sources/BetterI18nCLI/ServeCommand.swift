@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per minute per installation token (default \(ServerConfiguration.defaults.rateLimitPerMinute)).") var rateLimitPerMinute: Int?
     @Option(help: "Token-endpoint requests per minute per client (default \(ServerConfiguration.defaults.tokenRateLimitPerMinute)).") var tokenRateLimitPerMinute: Int?
     @Option(help: "bcrypt cost for passwords (default \(ServerConfiguration.defaults.bcryptCost)).") var bcryptCost: Int?
+    @Option(help: "Seconds a connection may stay idle, or take to send a request head, before it is closed (default \(Int(ServerConfiguration.defaults.idleTimeout))).") var idleTimeout: Int?
+    @Option(help: "Addresses or CIDR ranges (comma list) whose X-Forwarded-For/Forwarded header names the client. Env: BETTER_I18N_TRUSTED_PROXIES (default none)") var trustedProxies: String?
     @Option(help: "Dynamic client registration: open, token or off (default \(ServerConfiguration.defaults.registration.rawValue)).") var registration: String?
     @Option(help: "Log format: text or json (default \(ServerConfiguration.defaults.logFormat.rawValue)).") var logFormat: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default \(ServerConfiguration.defaults.logLevel)).") var logLevel: String?
@@ -136,6 +138,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rateLimitPerMinute = try Settings.int(rateLimitPerMinute, env: "RATE_LIMIT_PER_MINUTE", default: defaults.rateLimitPerMinute, range: 1...10_000_000)
         configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: defaults.tokenRateLimitPerMinute, range: 1...10_000_000)
         configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: defaults.bcryptCost, range: 4...31)
+        configuration.idleTimeout = TimeInterval(try Settings.int(idleTimeout, env: "IDLE_TIMEOUT", default: Int(defaults.idleTimeout), range: 1...3600))
+        if let raw = Settings.optionalString(trustedProxies, env: "TRUSTED_PROXIES") {
+            guard let proxies = TrustedProxies(parsing: raw) else {
+                throw BetterI18nCore.ValidationError(field: "--trusted-proxies", message: "'\(raw)' is not a comma list of addresses or CIDR ranges")
+            }
+            configuration.trustedProxies = proxies
+        }
         let registrationRaw = Settings.string(registration, env: "REGISTRATION", default: defaults.registration.rawValue)
         guard let policy = ServerConfiguration.RegistrationPolicy(rawValue: registrationRaw) else {
             throw BetterI18nCore.ValidationError(field: "--registration", message: "'\(registrationRaw)' is not open, token or off")

@@ -7,8 +7,10 @@ import NIOCore
 /// signed-in dashboard user when there is one.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The peer's IP address, used to throttle sign-in per address.
-    public let clientAddress: String
+    /// The client's IP address, for throttles, rate limits and logs: the TCP peer, or — when the
+    /// peer is one of `--trusted-proxies` — the client its forwarding header names
+    /// (``ClientAddressMiddleware``).
+    public internal(set) var clientAddress: String
     /// Set by ``SessionMiddleware`` when a valid `bi_session` cookie came with the request.
     public var user: User?
     /// The cookie secret of that session; CSRF tokens of signed-in forms derive from it.

@@ -15,6 +15,7 @@ public enum BetterI18nServer {
             logger: dependencies.logger
         ))
         // (Files already in memory are answered earlier still, on the event loop: CDNFastPath.)
+        router.add(middleware: ClientAddressMiddleware(trusted: dependencies.configuration.trustedProxies))
         router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
         router.add(middleware: RequestLogMiddleware(logger: dependencies.logger))
         router.add(middleware: ErrorBodyMiddleware(logger: dependencies.logger))
@@ -41,7 +42,13 @@ public enum BetterI18nServer {
         let mount = CDNMount(cdnURL: configuration.cdnURL, publicURL: configuration.publicURL)
         return Application(
             router: buildRouter(dependencies),
-            server: .http1(configuration: .init(additionalChannelHandlers: [CDNFastPath(catalog: dependencies.cdn, mount: mount, metrics: dependencies.cdnMetrics)])),
+            // The idle timeout doubles as the header and body timeout: a head arriving byte by byte
+            // produces no HTTP part until it is complete, so the connection is closed when the whole
+            // head has not arrived within it (Hummingbird counts from the last part read or written).
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [CDNFastPath(catalog: dependencies.cdn, mount: mount, metrics: dependencies.cdnMetrics)],
+                idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000))
+            )),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "better-i18n"),
             services: services,
             logger: dependencies.logger

@@ -20,6 +20,9 @@ public enum AuthorizationValidation: Sendable {
     case errorPage(String)
     /// The client and redirect URI are trusted: send the error back to the client.
     case redirectError(OAuthError, redirectURI: String, state: String?)
+    /// A problem with a dynamically registered (unverified) client's request, found before any
+    /// user saw the consent page: an error page, so the endpoint is no open redirector.
+    case unverifiedClientError(OAuthError)
 }
 
 /// The authorization endpoint's checks as a pipeline of small named steps.
@@ -48,7 +51,11 @@ public struct AuthorizationRequestValidator: Sendable {
         let stateValues = parameters.pairs.filter { $0.name == "state" }.map(\.value)
         let state = stateValues.first
         func fail(_ error: OAuthError) -> AuthorizationValidation {
-            .redirectError(error, redirectURI: redirectURI, state: state)
+            // RFC 9700 §4.11.2: anyone can register a client with any redirect URI, so an
+            // unverified client's redirect URI is not trusted before a signed-in user has seen
+            // the consent page — every problem found here is shown, not redirected (SPEC §5.3).
+            guard client.isVerified else { return .unverifiedClientError(error) }
+            return .redirectError(error, redirectURI: redirectURI, state: state)
         }
 
         // 2. Everything else goes back to the client with `state` and `iss`.

@@ -7,6 +7,14 @@ public struct AuthenticatedToken: Sendable, Equatable {
     public let state: TokenState
     /// The token's scopes as the grant allows them now: a narrowed grant narrows live tokens.
     public let scopes: ScopeSet
+    /// The token's projects as the grant allows them now (SPEC §6.1), likewise.
+    public let projects: ProjectReach
+
+    public init(state: TokenState) {
+        self.state = state
+        scopes = state.token.scopes.intersection(state.grant.scopes)
+        projects = ProjectReach(token: state.token.projectIDs, grant: state.grant.projectIDs)
+    }
 
     public var kind: TokenKind { state.token.kind }
     public var grant: Grant { state.grant }
@@ -62,7 +70,7 @@ public struct BearerAuthenticator: Sendable {
         if state.grant.isRevoked { throw BearerFailure.grantRevoked }
         if state.isRevoked { throw BearerFailure.invalid("token revoked") }
         if state.isExpired(at: clock.now()) { throw BearerFailure.invalid("token expired") }
-        return AuthenticatedToken(state: state, scopes: state.token.scopes.intersection(state.grant.scopes))
+        return AuthenticatedToken(state: state)
     }
 }
 

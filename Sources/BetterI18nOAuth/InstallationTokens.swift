@@ -53,24 +53,35 @@ public struct InstallationTokens: Sendable {
         if let requestedScopes {
             var narrowed: Set<Scope> = []
             for raw in requestedScopes {
-                guard let scope = Scope(rawValue: raw), access.scopes.contains(scope) else {
-                    throw Failure.invalidScope("'\(raw.prefix(60))' is not a scope of this grant")
-                }
+                // Only a known scope name is echoed: anything else may be a pasted secret.
+                guard let scope = Scope(rawValue: raw) else { throw Failure.invalidScope("a requested scope is unknown") }
+                guard access.scopes.contains(scope) else { throw Failure.invalidScope("'\(scope.rawValue)' is not a scope of this grant") }
                 narrowed.insert(scope)
             }
             guard !narrowed.isEmpty else { throw Failure.invalidScope("scopes must not be empty") }
             scopes = ScopeSet(narrowed)
         }
         let grant = access.grant
-        var projects = grant.projectIDs
+        // The access token's projects as the grant allows them now; a mint can only narrow them.
+        let reach = access.projects
+        guard !reach.reachesNothing else {
+            throw Failure.invalidProject("the grant no longer covers any project of this access token")
+        }
+        var projects: [ProjectID]
+        switch reach {
+        case .all: projects = []
+        case .only(let ids): projects = ids.sorted()
+        }
         if let requestedProjects, !requestedProjects.isEmpty {
-            let allowed = grant.projectIDs.isEmpty
-                ? Set(try await storage.projects(in: grant.organizationID).map(\.id)) : Set(grant.projectIDs)
+            let allowed: Set<ProjectID>
+            switch reach {
+            case .all: allowed = Set(try await storage.projects(in: grant.organizationID).map(\.id))
+            case .only(let ids): allowed = ids
+            }
             var narrowed: [ProjectID] = []
             for raw in requestedProjects {
-                guard let id = ProjectID(raw), allowed.contains(id) else {
-                    throw Failure.invalidProject("'\(raw.prefix(60))' is not a project this grant covers")
-                }
+                guard let id = ProjectID(raw) else { throw Failure.invalidProject("a requested project id is malformed") }
+                guard allowed.contains(id) else { throw Failure.invalidProject("'\(id.rawValue)' is not a project this grant covers") }
                 if !narrowed.contains(id) { narrowed.append(id) }
             }
             projects = narrowed.sorted()

@@ -1,3 +1,4 @@
+import BetterI18nCore
 /// An OAuth error as RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization) and RFC 7591 §3.2.2
 /// (registration) name them.
 ///
@@ -31,8 +32,9 @@ public struct OAuthError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private init(_ code: Code, _ description: String, detail: String, retryAfter: Int? = nil) {
         self.code = code
-        self.description = description
-        self.detail = detail
+        // Both may quote client input: a token pasted into the wrong parameter stays masked.
+        self.description = SecretRedaction.redact(description)
+        self.detail = SecretRedaction.redact(detail)
         self.retryAfter = retryAfter
     }
 

@@ -76,12 +76,18 @@ public struct IntrospectionEndpoint: Sendable {
               state.token.rotatedAt == nil
         else { return .inactive }
         let record = state.token
+        // The projects as the grant allows them now (SPEC §6.1); a token that reaches none has
+        // no `project_ids`, since `[]` would read as "every project".
+        let projects: [String]? = switch ProjectReach(token: record.projectIDs, grant: state.grant.projectIDs) {
+        case .all: []
+        case .only(let ids): ids.isEmpty ? nil : ids.sorted().map(\.rawValue)
+        }
         return Response(
             active: true, token_type: record.kind.introspectionName,
             scope: record.scopes.intersection(state.grant.scopes).description, client_id: record.clientID.rawValue,
             exp: Int(record.expiresAt.timeIntervalSince1970), iat: Int(record.createdAt.timeIntervalSince1970),
             grant_id: state.grant.id.rawValue, organization_id: state.grant.organizationID.rawValue,
-            project_ids: record.projectIDs.map(\.rawValue)
+            project_ids: projects
         )
     }
 }

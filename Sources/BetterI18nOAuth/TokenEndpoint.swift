@@ -26,13 +26,18 @@ public struct TokenEndpoint: Sendable {
     let authenticator: ClientAuthenticator
     let handlers: [String: any GrantTypeHandler]
     let rateLimiter: RateLimiter
+    let failedAuthentications: RateLimiter
     let clock: any WallClock
     let logger: Logger
 
-    /// - Parameter clients: where clients are looked up; a ``ClientCache`` on a busy server.
+    /// - Parameters:
+    ///   - clients: where clients are looked up; a ``ClientCache`` on a busy server.
+    ///   - rateLimitPerMinute: requests per authenticated client (SPEC §6.3).
+    ///   - failedAuthenticationsPerMinute: failed client authentications per address; past it further
+    ///     failures from the address are answered `429`.
     public init(storage: any Storage, clients: (any ClientStore)? = nil, settings: OAuthSettings, clock: any WallClock,
-                rateLimitPerMinute: Int, random: any RandomSource = SystemRandomSource(), logger: Logger,
-                tokenCache: TokenStateCache? = nil) {
+                rateLimitPerMinute: Int, failedAuthenticationsPerMinute: Int = 60, random: any RandomSource = SystemRandomSource(),
+                logger: Logger, tokenCache: TokenStateCache? = nil) {
         let issuer = TokenIssuer(settings: settings, random: random)
         let revoker = FamilyRevoker(storage: storage, logger: logger, tokenCache: tokenCache)
         let handlers: [any GrantTypeHandler] = [
@@ -42,19 +47,31 @@ public struct TokenEndpoint: Sendable {
         self.authenticator = ClientAuthenticator(storage: clients ?? storage)
         self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.grantType, $0) })
         self.rateLimiter = RateLimiter(limit: rateLimitPerMinute, window: 60, clock: clock)
+        self.failedAuthentications = RateLimiter(limit: failedAuthenticationsPerMinute, window: 60, clock: clock)
         self.clock = clock
         self.logger = logger
     }
 
-    public func handle(_ parameters: OAuthParameters, credentials: ClientCredentials) async throws -> TokenResponse {
-        if let clientID = credentials.clientID {
-            let decision = rateLimiter.record(clientID)
-            guard decision.allowed else { throw OAuthError.rateLimited(retryAfter: decision.retryAfter) }
-        }
+    /// The budget is spent only by the client that authenticated (SPEC §6.3): a `client_id` alone
+    /// proves nothing, so counting it would let anyone exhaust another client's budget (and grow
+    /// memory with made-up ids). Failed authentication is counted per address instead.
+    public func handle(_ parameters: OAuthParameters, credentials: ClientCredentials, clientAddress: String) async throws -> TokenResponse {
         if let duplicate = parameters.firstDuplicate {
             throw OAuthError.invalidRequest("The parameter \(duplicate) was given more than once.")
         }
-        let client = try await authenticator.authenticate(credentials)
+        let client: OAuthClient
+        do {
+            client = try await authenticator.authenticate(credentials)
+        } catch let error as OAuthError where error.error == "invalid_client" {
+            // Past the address's budget a failure is answered 429; a client that authenticates is
+            // never refused for its address's failures (a shared NAT or proxy must not let one
+            // misconfigured or hostile client lock out the others).
+            let failures = failedAuthentications.record(clientAddress)
+            guard failures.allowed else { throw OAuthError.rateLimited(retryAfter: failures.retryAfter) }
+            throw error
+        }
+        let decision = rateLimiter.record(client.id.rawValue)
+        guard decision.allowed else { throw OAuthError.rateLimited(retryAfter: decision.retryAfter) }
         let grantType = try parameters.required("grant_type")
         guard let handler = handlers[grantType] else {
             throw OAuthError.unsupportedGrantType("grant_type=\(grantType.prefix(60))")

@@ -45,6 +45,12 @@ public protocol OAuthStore: AuditStore {
     /// Removes pending requests that expired before `time`; returns how many.
     @discardableResult
     func deletePendingAuthorizations(expiredBefore time: Date) async throws -> Int
+    /// One batch of pruning, in one short write transaction: at most `batchSize` rows each of
+    /// codes and tokens that expired before `expiredBefore`, of codes and tokens of families
+    /// revoked before `revokedBefore`, and of families created before `expiredBefore` that have
+    /// no code or token left. Grants and audit events are kept. Returns the rows deleted; fewer
+    /// than `batchSize` means nothing is left to prune.
+    func pruneOAuthRows(expiredBefore: Date, revokedBefore: Date, batchSize: Int) async throws -> Int
     /// Atomically marks the request used; nil when it was already used, expired or not the user's.
     func consumePendingAuthorization(id: String, userID: UserID, at time: Date) async throws -> PendingAuthorization?
 

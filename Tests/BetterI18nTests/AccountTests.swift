@@ -4,6 +4,9 @@ import BetterI18nHTTP
 import ServiceLifecycle
 import BetterI18nStorage
 import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
 import Testing
 
 /// SPEC §4 sign-in rules, below HTTP.
@@ -82,6 +85,52 @@ import Testing
             Issue.record("another address is not throttled")
             return
         }
+    }
+
+    /// The failure is counted before bcrypt runs: of a concurrent burst of wrong passwords for
+    /// one account, ten reach bcrypt and the rest are throttled without hashing.
+    @Test func aConcurrentBurstOfWrongPasswordsRunsBcryptOnlyTenTimes() async throws {
+        let user = try await fixture.admin.createUser(email: Unique.email(), name: "Dana", password: password)
+        let accounts = self.accounts
+        let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for attempt in 0..<40 {
+                group.addTask {
+                    let result = try await accounts.signIn(email: user.email.value, password: "wrong \(attempt)", clientAddress: "10.1.0.\(attempt)")
+                    if case .invalidCredentials = result { return true }
+                    return false
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 10, "only ten attempts got as far as bcrypt")
+    }
+
+    /// bcrypt has a pool of its own: with every thread of NIO's shared pool (where SQLite reads
+    /// run) busy, a password is still verified — and so a sign-in flood cannot starve the pool
+    /// that token checks and `/healthz` use.
+    @Test func bcryptRunsOnItsOwnPoolBesideTheSharedOne() async throws {
+        let hash = try await PasswordHasher(cost: 4).hash(password)
+        let release = DispatchSemaphore(value: 0)
+        let released = Atomic<Bool>(false)
+        let threads = System.coreCount
+        for _ in 0..<threads {
+            NIOThreadPool.singleton.submit { _ in release.wait() }
+        }
+        // A safety net only: never let a failing run hold the shared pool for long.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+            if !released.exchange(true, ordering: .relaxed) { for _ in 0..<threads { release.signal() } }
+        }
+        let verified = try await PasswordHasher(cost: 4).verify(password, against: hash)
+        let heldUntilVerified = !released.exchange(true, ordering: .relaxed)
+        if heldUntilVerified { for _ in 0..<threads { release.signal() } }
+        #expect(verified)
+        #expect(heldUntilVerified, "the verification did not wait for NIO's shared pool")
+    }
+
+    @Test func theSignInThrottleTracksABoundedNumberOfKeys() async throws {
+        let throttle = SignInThrottle(capacity: 500, clock: fixture.clock)
+        for index in 0..<5_000 { _ = await throttle.admit(["address:10.\(index)"]) }
+        #expect(await throttle.trackedKeys <= 500)
     }
 
     @Test func sessionsExpire() async throws {

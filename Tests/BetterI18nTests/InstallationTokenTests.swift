@@ -93,6 +93,42 @@ import Testing
         }
     }
 
+    /// SPEC §6.1: a token's projects are its own list intersected with the grant's current
+    /// projects; an intersection that leaves nothing reaches no project, never every project.
+    @Test func narrowingAGrantNarrowsLiveInstallationTokens() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            let scopes = ["org:read", "projects:read"]
+            let tokens = try await driver.tokens(scope: scopes.joined(separator: " "))
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let (a, b) = (world.projects[0].id.rawValue, world.projects[1].id.rawValue)
+            let projects = "/api/oauth-client/v1/projects/"
+            let everything = try await partner.installation()
+            let onlyB = try await partner.installation(projects: [b])
+            #expect(try await partner.call(projects + b, token: onlyB).status == .ok)
+            #expect(try await partner.call(projects + b, token: everything).status == .ok)
+
+            // The user approves the same app again, for project A only.
+            _ = try await driver.authorize(pkce: PKCEPair(), scope: scopes.joined(separator: " "), projectAccess: "selected",
+                                           projectIDs: [a], approving: scopes)
+
+            let refused = try await partner.call(projects + b, token: onlyB)
+            #expect(refused.status == .forbidden)
+            #expect(refused.oauthError == "project_not_granted")
+            #expect(try await partner.call(projects + a, token: onlyB).status == .forbidden, "{B} ∩ {A} reaches no project")
+            let listed = try object(try await partner.call(
+                "/api/oauth-client/organizations/\(world.organization.id.rawValue)/projects", token: onlyB))
+            #expect((listed["projects"] as? [Any])?.isEmpty == true)
+            #expect(try await partner.call(projects + b, token: everything).status == .forbidden)
+            #expect(try await partner.call(projects + a, token: everything).status == .ok)
+            let minted = try object(try await mint(client, token: tokens.access_token, grant: tokens.grant_id))
+            #expect(minted["project_ids"] as? [String] == [a], "a new mint reaches only what the grant covers now")
+            let introspected = try await driver.introspect(onlyB)
+            #expect(introspected.active && introspected.project_ids == nil, "introspection never reports an empty intersection as []")
+        }
+    }
+
     @Test func anotherGrantsIdIs404AndARevokedGrantIs410() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in

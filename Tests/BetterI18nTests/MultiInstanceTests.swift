@@ -36,6 +36,31 @@ import Testing
         }
     }
 
+    /// SPEC §6.1: narrowing a grant on one instance narrows live tokens on the other within a
+    /// second, through the other's half-second token cache.
+    @Test(arguments: Backend.available)
+    func aGrantNarrowedOnOneInstanceNarrowsTokensOnTheOtherWithinASecond(backend: Backend) async throws {
+        let world = try await OAuthWorld(backend: backend)
+        let other = OtherInstance(dependencies: backend == .sqlite
+            ? try await sqlitePeer(world, try #require(world.databasePath))
+            : try await world.server.peer(backend: backend))
+        try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            let tokens = try await driver.tokens(scope: "org:read projects:read")
+            let installation = try await PartnerResourceTests.Partner(client: client, world: world, tokens: tokens).installation()
+            let second = "/api/oauth-client/v1/projects/\(world.projects[1].id.rawValue)"
+            #expect(try await other.status(second, installation) == .ok, "the other instance has the token state cached")
+            _ = try await driver.authorize(pkce: PKCEPair(), scope: "org:read projects:read", projectAccess: "selected",
+                                           projectIDs: [world.projects[0].id.rawValue], approving: ["org:read", "projects:read"])
+            let started = ContinuousClock.now
+            var status = try await other.status(second, installation)
+            while status != .forbidden, ContinuousClock.now - started < .seconds(1) {
+                status = try await other.status(second, installation)
+            }
+            #expect(status == .forbidden, "the other instance refuses the project the grant no longer covers within a second")
+        }
+    }
+
     @Test(arguments: Backend.available)
     func aPublishOnOneInstanceIsServedByTheOtherWithinTwoSeconds(backend: Backend) async throws {
         let world = try await OAuthWorld(backend: backend)
@@ -78,6 +103,12 @@ import Testing
                 let response = try await client.execute(uri: path, method: .get)
                 let body = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
                 return (response.status, body?["version"] as? Int)
+            }
+        }
+
+        func status(_ path: String, _ token: String) async throws -> HTTPResponse.Status {
+            try await BetterI18nServer.buildApplication(dependencies).test(.router) { client in
+                try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"]).status
             }
         }
 

@@ -28,6 +28,28 @@ import Testing
         }
     }
 
+    /// SPEC §6.1: `user` is who approved the consent the token descends from, even after another
+    /// admin approved the same app again (the grant's latest approver).
+    @Test func meNamesTheUserWhoseConsentIssuedTheToken() async throws {
+        let world = try await OAuthWorld()
+        let admin = world.server.fixture.admin
+        let other = try await admin.createUser(email: Unique.email("second"), name: "Second Admin", password: world.password)
+        _ = try await admin.addMember(organizationSlug: world.organization.slug.value, email: other.email.value, role: "admin")
+        try await world.test { client in
+            let first = try await OAuthDriver(client: client, world: world).tokens(scope: "org:read")
+            let second = OAuthDriver(client: client, world: world)
+            try await second.signIn(as: other.email.value)
+            let code = try await second.authorize(pkce: PKCEPair(), scope: "org:read", approving: ["org:read"])
+            #expect(!code.isEmpty)
+            let response = try await me(client, [.authorization: "Bearer \(first.access_token)"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: [String: Any]])
+            #expect(object["user"]?["email"] as? String == world.owner.email.value)
+            #expect(object["grant"]?["id"] as? String == first.grant_id)
+            let grant = try #require(try await world.storage.grant(id: GrantID(unchecked: first.grant_id)))
+            #expect(grant.userID == other.id, "the grant's latest approver is the second admin")
+        }
+    }
+
     @Test func missingMalformedAndRefreshTokensGet401WithAChallenge() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in

@@ -457,7 +457,30 @@ struct RawHTTPConnection {
     }
 
     /// Reads one answer per method given (a HEAD answer has no body whatever its length says).
-    func read(_ methods: [String]) -> [Answer] {
+    ///
+    /// The blocking `recv` runs on a Dispatch thread, never on the cooperative pool: there it held
+    /// one of the pool's threads (two on this machine) while the server under test needed them,
+    /// so two such tests at once starved the server until the socket's 5 s timeout.
+    func read(_ methods: [String]) async -> [Answer] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: readBlocking(methods)) }
+        }
+    }
+
+    /// Whether the server closed the connection (waits up to the socket's timeout), off the
+    /// cooperative pool like ``read(_:)``.
+    var isClosed: Bool {
+        get async {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    var byte: UInt8 = 0
+                    continuation.resume(returning: recv(socket, &byte, 1, 0) == 0)
+                }
+            }
+        }
+    }
+
+    private func readBlocking(_ methods: [String]) -> [Answer] {
         var data: [UInt8] = []
         var answers: [Answer] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -471,11 +494,6 @@ struct RawHTTPConnection {
             data += chunk[0..<count]
         }
         return answers
-    }
-
-    var isClosed: Bool {
-        var byte: UInt8 = 0
-        return recv(socket, &byte, 1, 0) == 0
     }
 
     func close() { _ = Glibc.close(socket) }
@@ -512,7 +530,7 @@ extension CDNFastPathTests {
             let warm = try RawHTTPConnection(port: port)
             defer { warm.close() }
             warm.send(get)
-            let expected = try #require(warm.read(["GET"]).first)
+            let expected = try #require(await warm.read(["GET"]).first)
             #expect(expected.status == 200)
 
             // Pipelined: a miss (answered by the router) before two hits, all in one write.
@@ -521,7 +539,7 @@ extension CDNFastPathTests {
             let conditional = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: \(expected.headers["etag"] ?? "")\r\n\r\n"
             let brotli = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip, br\r\n\r\n"
             warm.send(get + miss + get + head + conditional + brotli)
-            let answers = warm.read(["GET", "GET", "GET", "HEAD", "GET", "GET"])
+            let answers = await warm.read(["GET", "GET", "GET", "HEAD", "GET", "GET"])
             #expect(answers.map(\.status) == [200, 404, 200, 200, 304, 200])
             #expect(answers[0].body == expected.body && answers[2].body == expected.body)
             #expect(answers[1].headers["content-type"] == "application/json; charset=utf-8")
@@ -534,18 +552,18 @@ extension CDNFastPathTests {
             warm.send(String(get.prefix(20)))
             try await Task.sleep(for: .milliseconds(50))
             warm.send(String(get.dropFirst(20)))
-            #expect(warm.read(["GET"]).first?.body == expected.body)
+            #expect(await warm.read(["GET"]).first?.body == expected.body)
 
             // A body sends the connection the normal way for good; it keeps working.
             warm.send("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}" + get)
-            #expect(warm.read(["POST", "GET"]).map(\.status) == [405, 200])
+            #expect(await warm.read(["POST", "GET"]).map(\.status) == [405, 200])
 
             // Connection: close is honoured (the router answers and closes).
             let closing = try RawHTTPConnection(port: port)
             defer { closing.close() }
             closing.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            #expect(closing.read(["GET"]).first?.body == expected.body)
-            #expect(closing.isClosed)
+            #expect(await closing.read(["GET"]).first?.body == expected.body)
+            #expect(await closing.isClosed)
         }
     }
 }

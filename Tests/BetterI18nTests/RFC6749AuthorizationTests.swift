@@ -91,6 +91,44 @@ import Testing
         }
     }
 
+    /// SPEC §5.3 item 2, RFC 9700 §4.11.2: a self-registered (unverified) client's bad request is
+    /// an HTML error page, never a redirect, signed in or not — the open-redirect probe
+    /// `response_type=token` to a redirect URI registered a moment before answers 400.
+    @Test func anUnverifiedClientsBadRequestIsShownNotRedirected() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let registered = try await client.execute(
+                uri: "/api/auth/mcp/register", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: [
+                    "client_name": "Totally Legit", "redirect_uris": ["https://evil.example/cb"], "token_endpoint_auth_method": "none",
+                ]))
+            )
+            #expect(registered.status == .created)
+            let clientID = try #require(try JSONSerialization.jsonObject(with: Data(registered.body.readableBytesView)) as? [String: Any])["client_id"] as! String
+            let probes: [[(String, String)]] = [
+                [("response_type", "token"), ("client_id", clientID), ("redirect_uri", "https://evil.example/cb")],
+                [("response_type", "code"), ("client_id", clientID), ("redirect_uri", "https://evil.example/cb"), ("scope", "teleport")],
+                [("response_type", "code"), ("client_id", clientID), ("redirect_uri", "https://evil.example/cb"), ("state", "a"), ("state", "b")],
+            ]
+            let driver = OAuthDriver(client: client, world: world)
+            for signedIn in [false, true] {
+                if signedIn { try await driver.signIn() }
+                for probe in probes {
+                    let response = try await client.browse("/api/auth/mcp/authorize?" + FormEncoding.encode(probe), jar: driver.jar)
+                    #expect(response.status == .badRequest)
+                    #expect(response.headers[.location] == nil)
+                    #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                }
+            }
+            // A good request still reaches the consent page, and a denial there (the user saw the
+            // app and its redirect host) goes back to the app.
+            let page = try await driver.consentPage(clientID: clientID, redirectURI: "https://evil.example/cb", pkce: PKCEPair())
+            #expect(page.status == .ok)
+            let denied = try await driver.submitConsent(page, decision: "deny")
+            #expect(Redirect(try #require(denied.headers[.location]))["error"] == "access_denied")
+        }
+    }
+
     @Test func missingChallengeAndWrongResponseTypeAreRefused() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in

@@ -314,6 +314,53 @@ import Testing
         }
     }
 
+    /// SPEC §6.3: the budget is per *authenticated* client — requests naming a client without its
+    /// secret spend nothing of it; they count as failed authentication of their address.
+    @Test func anUnauthenticatedClientIDDoesNotSpendTheClientsBudget() async throws {
+        let world = try await OAuthWorld { $0.tokenRateLimitPerMinute = 3 }
+        try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            for _ in 0..<10 {
+                let forged = try await driver.post([("grant_type", "password")], basic: (world.web.id.rawValue, "bi_cs_wrong"))
+                #expect(forged.status == .unauthorized)
+            }
+            for _ in 0..<3 {
+                #expect(try await driver.post([("grant_type", "password")], basic: (world.web.id.rawValue, world.webSecret)).status == .badRequest)
+            }
+            #expect(try await driver.post([("grant_type", "password")], basic: (world.web.id.rawValue, world.webSecret)).status == .tooManyRequests)
+        }
+    }
+
+    /// Failed client authentication is limited per address (60 a minute), whatever client ids it
+    /// names; past it failures are answered 429, while a client that authenticates from the same
+    /// address still gets through.
+    @Test func failedClientAuthenticationIsLimitedPerAddress() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            for _ in 0..<60 {
+                let made = try await driver.post([("grant_type", "password"), ("client_id", ClientID.generate().rawValue)])
+                #expect(made.status == .unauthorized)
+            }
+            let limited = try await driver.post([("grant_type", "password")], basic: (world.web.id.rawValue, "bi_cs_wrong"))
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(try await driver.post([("grant_type", "password")], basic: (world.web.id.rawValue, world.webSecret)).status == .badRequest,
+                    "the real client is not locked out by its address's failures")
+            world.clock.advance(by: 61)
+            #expect(try await driver.post([("grant_type", "password")], basic: (world.web.id.rawValue, "bi_cs_wrong")).status == .unauthorized)
+        }
+    }
+
+    /// Every in-memory limiter is bounded: a flood of distinct keys within one window keeps at most
+    /// `capacity` of them.
+    @Test func aRateLimiterTracksABoundedNumberOfKeys() {
+        let limiter = RateLimiter(limit: 5, window: 60, clock: ManualWallClock(), capacity: 1_000)
+        for index in 0..<20_000 { _ = limiter.record("key-\(index)") }
+        #expect(limiter.trackedKeys <= 1_000)
+        #expect(limiter.record("key-19999").remaining == 3, "the newest keys keep their counts")
+    }
+
     @Test func jsonBodiesAreAcceptedToo() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in

@@ -1,6 +1,7 @@
 import BetterI18nCore
 import BetterI18nHTTP
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
@@ -117,5 +118,46 @@ final class LogCapture: Sendable {
         // Digests are what is stored.
         let reopened = try await StorageFactoryForTests.sqlite(path: path)
         #expect(try await reopened.tokenState(digest: SecretDigest(of: secrets[1])) != nil)
+    }
+
+    /// Found by the fuzz pass: error descriptions quoted the offending value, so a token pasted
+    /// into the wrong field came back in the answer (and, for OAuth errors, went to the log).
+    @Test func aTokenPastedIntoTheWrongFieldIsNeverEchoed() async throws {
+        let capture = LogCapture()
+        let world = try await OAuthWorld(logger: capture.logger())
+        let random = try await world.test { client in
+            let driver = OAuthDriver(client: client, world: world)
+            let tokens = try await driver.tokens(scope: "org:read projects:read")
+            let mint = try await client.execute(
+                uri: "/api/oauth-client/installations/\(tokens.grant_id)/tokens", method: .post,
+                headers: [.authorization: "Bearer \(tokens.access_token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"scopes":["\#(tokens.refresh_token)"]}"#)
+            )
+            #expect(mint.status == .badRequest)
+            let projects = try await client.execute(
+                uri: "/api/oauth-client/installations/\(tokens.grant_id)/tokens", method: .post,
+                headers: [.authorization: "Bearer \(tokens.access_token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"project_ids":["\#(tokens.refresh_token)"]}"#)
+            )
+            #expect(projects.status == .badRequest)
+            let register = try await client.execute(
+                uri: "/api/auth/mcp/register", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"client_name":"x","redirect_uris":["\#(tokens.refresh_token)"]}"#)
+            )
+            #expect(register.status == .badRequest)
+            let random = String(tokens.refresh_token.dropFirst(6).prefix(20))
+            for response in [mint, projects, register] {
+                #expect(!String(decoding: response.body.readableBytesView, as: UTF8.self).contains(random))
+            }
+            return random
+        }
+        #expect(!capture.all.contains(random))
+    }
+
+    @Test func redactionMasksAnythingShapedLikeASecret() {
+        let token = Secret(kind: .installationToken, random: SystemRandomSource()).value
+        #expect(SecretRedaction.redact("'\(token)' is not a scope") == "'bi_oat_…' is not a scope")
+        #expect(SecretRedaction.redact("scope=org:read bi_rt_abcdefghij1234") == "scope=org:read bi_rt_…")
+        #expect(SecretRedaction.redact("bi_ and bi_at_x stay") == "bi_ and bi_at_x stay")
     }
 }

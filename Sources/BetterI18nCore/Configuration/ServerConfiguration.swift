@@ -21,6 +21,8 @@ import Foundation
 /// | `--rate-limit-per-minute` | `BETTER_I18N_RATE_LIMIT_PER_MINUTE` | 1000 |
 /// | `--token-rate-limit-per-minute` | `BETTER_I18N_TOKEN_RATE_LIMIT_PER_MINUTE` | 6000 |
 /// | `--bcrypt-cost` | `BETTER_I18N_BCRYPT_COST` | 12 |
+/// | `--idle-timeout` | `BETTER_I18N_IDLE_TIMEOUT` | 30 s |
+/// | `--trusted-proxies` | `BETTER_I18N_TRUSTED_PROXIES` | none |
 /// | `--registration` | `BETTER_I18N_REGISTRATION` | `open` |
 /// | `--log-format` | `BETTER_I18N_LOG_FORMAT` | `text` |
 /// | `--log-level` | `BETTER_I18N_LOG_LEVEL` | `info` |
@@ -52,6 +54,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var rateLimitPerMinute = 1000
     public var tokenRateLimitPerMinute = 6000
     public var bcryptCost = 12
+    /// A connection on which no request head, body chunk or answer moved for this long is closed:
+    /// idle keep-alive connections, and slow clients dribbling a request head or body.
+    public var idleTimeout: TimeInterval = 30
+    /// Peers whose `Forwarded`/`X-Forwarded-For` names the client; from anyone else the TCP peer is.
+    public var trustedProxies: TrustedProxies = .none
     public var registration: RegistrationPolicy = .open
     public var logFormat: LogFormat = .text
     public var logLevel = "info"

@@ -230,3 +230,40 @@ public struct AuditEvent: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// The projects a token reaches (SPEC §6.1): its own list intersected with its grant's current
+/// list, as its scopes are with the grant's scopes. A stored empty list means "every project"
+/// only as a requested or granted value; an intersection that leaves nothing reaches nothing.
+public enum ProjectReach: Sendable, Equatable {
+    /// Every project of the organization, now and later.
+    case all
+    /// Only these (possibly none).
+    case only(Set<ProjectID>)
+
+    /// A stored list: empty means every project.
+    public init(stored ids: [ProjectID]) {
+        self = ids.isEmpty ? .all : .only(Set(ids))
+    }
+
+    /// What a token's own list and its grant's current list leave together.
+    public init(token: [ProjectID], grant: [ProjectID]) {
+        self = ProjectReach(stored: token).intersection(ProjectReach(stored: grant))
+    }
+
+    public func intersection(_ other: ProjectReach) -> ProjectReach {
+        switch (self, other) {
+        case (.all, _): other
+        case (_, .all): self
+        case (.only(let mine), .only(let theirs)): .only(mine.intersection(theirs))
+        }
+    }
+
+    public func contains(_ id: ProjectID) -> Bool {
+        switch self {
+        case .all: true
+        case .only(let ids): ids.contains(id)
+        }
+    }
+
+    public var reachesNothing: Bool { self == .only([]) }
+}

@@ -10,7 +10,7 @@ public struct RedirectURI: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ raw: String) throws {
         func invalid(_ why: String) -> ValidationError {
-            ValidationError(field: "redirect_uri", message: "'\(raw.prefix(200))' \(why)")
+            ValidationError(field: "redirect_uri", message: "'\(SecretRedaction.redact(raw.prefix(200)))' \(why)")
         }
         guard raw.count <= 2000, let components = URLComponents(string: raw), let scheme = components.scheme?.lowercased() else {
             throw invalid("is not an absolute URI")

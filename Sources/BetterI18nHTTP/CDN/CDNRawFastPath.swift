@@ -153,8 +153,9 @@ final class CDNRawFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// A request head this handler is willing to take: `GET`/`HEAD`, HTTP/1.1, no body, no
-/// connection management. Everything else fails to parse and goes the normal way. Parsed on
+/// A request head this handler is willing to take: a plain, well-formed `GET`/`HEAD`, HTTP/1.1,
+/// no framing headers (so no body), no connection management. Everything else — a malformed
+/// field line, a stray CR or LF, a control character — fails to parse and goes the normal way. Parsed on
 /// bytes: only the path and the three header values it needs become strings.
 struct RawRequest {
     let isHead: Bool
@@ -193,6 +194,7 @@ struct RawRequest {
         guard equals(bytes, secondSpace + 1, lineEnd, "HTTP/1.1"), secondSpace > firstSpace + 1, bytes[firstSpace + 1] == UInt8(ascii: "/")
         else { return nil }
         let target = UnsafeRawBufferPointer(rebasing: bytes[(firstSpace + 1)..<secondSpace])
+        guard target.allSatisfy({ $0 > space && $0 < 0x7F }) else { return nil }
         let hasFragment = target.contains(UInt8(ascii: "#"))
         var request: RawRequest
         if let mark = target.firstIndex(of: UInt8(ascii: "?")) {
@@ -206,7 +208,12 @@ struct RawRequest {
         var start = lineEnd + 2
         while start + 1 < bytes.count, !(bytes[start] == cr && bytes[start + 1] == lf) {
             guard let end = index(of: cr, in: bytes, from: start), end + 1 < bytes.count, bytes[end + 1] == lf,
-                  let separator = index(of: colon, in: bytes, from: start, before: end)
+                  let separator = index(of: colon, in: bytes, from: start, before: end),
+                  // A field name is a non-empty token right before the colon (RFC 9112 §5.1): this
+                  // refuses `Content-Length : 5` and obs-fold continuation lines alike.
+                  separator > start, (start..<separator).allSatisfy({ isTokenCharacter(bytes[$0]) }),
+                  // A value holds no CR, LF, NUL or other controls but HTAB (RFC 9110 §5.5).
+                  ((separator + 1)..<end).allSatisfy({ bytes[$0] == tab || (bytes[$0] >= space && bytes[$0] != 0x7F) })
             else { return nil }
             var valueStart = separator + 1
             while valueStart < end, bytes[valueStart] == space || bytes[valueStart] == tab { valueStart += 1 }
@@ -219,8 +226,9 @@ struct RawRequest {
                 request.acceptEncoding = request.acceptEncoding.map { $0 + ", " + value() } ?? value()
             case 13 where equalsIgnoringCase(bytes, start, separator, "if-none-match"):
                 request.ifNoneMatch = request.ifNoneMatch.map { $0 + ", " + value() } ?? value()
-            case 14 where equalsIgnoringCase(bytes, start, separator, "content-length"):
-                guard valueEnd - valueStart == 1, bytes[valueStart] == UInt8(ascii: "0") else { return nil }
+            // Any framing header, even `Content-Length: 0` (or two of them), is the HTTP parser's
+            // business: a proxy in front may read it differently (request smuggling).
+            case 14 where equalsIgnoringCase(bytes, start, separator, "content-length"): return nil
             case 17 where equalsIgnoringCase(bytes, start, separator, "transfer-encoding"): return nil
             case 10 where equalsIgnoringCase(bytes, start, separator, "connection"),
                  10 where equalsIgnoringCase(bytes, start, separator, "keep-alive"): return nil
@@ -232,6 +240,17 @@ struct RawRequest {
             start = end + 2
         }
         return request
+    }
+
+    /// `tchar` of RFC 9110 §5.6.2.
+    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 
     private static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int, before end: Int? = nil) -> Int? {

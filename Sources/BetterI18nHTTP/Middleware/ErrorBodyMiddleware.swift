@@ -18,7 +18,7 @@ struct ErrorBodyMiddleware<Context: RequestContext>: RouterMiddleware {
             if let error = error as? HTTPError { return APIError(httpError: error).response() }
             if let error = error as? any HTTPResponseError { return APIError(status: error.status).response() }
             logger.error("unhandled error", metadata: [
-                "path": .string(RequestLogMiddleware<Context>.loggablePath(request.uri.path)),
+                "path": .string(RequestLogMiddleware.loggablePath(request.uri.path)),
                 "error": .string(String(reflecting: error)),
             ])
             return APIError.serverError.response()

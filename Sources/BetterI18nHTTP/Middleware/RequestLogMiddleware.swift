@@ -1,12 +1,14 @@
 import Hummingbird
 import Logging
 
-/// One log line per request: method, path, status and duration.
+/// One log line per request: method, path, status, duration and the client's address (the TCP
+/// peer, or the client a trusted proxy names).
 ///
 /// Only the path is logged — never the query string (it carries codes and `state`), headers
 /// (they carry tokens and cookies) or bodies (passwords, secrets) — so logs stay free of
 /// secrets by construction (SPEC §2).
-struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -19,6 +21,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "path": .string(Self.loggablePath(request.uri.path)),
                 "status": .stringConvertible(status),
                 "ms": .string(String(format: "%.1f", milliseconds)),
+                "client": .string(context.clientAddress),
             ])
         }
         do {

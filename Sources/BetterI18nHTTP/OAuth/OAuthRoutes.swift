@@ -14,7 +14,7 @@ struct OAuthRoutes {
         router.get("/.well-known/oauth-authorization-server") { _, _ in metadata() }
         router.get("/api/auth/mcp/authorize") { request, context in try await authorize(request, context) }
         router.post("/api/auth/mcp/authorize") { request, context in try await decide(request, context) }
-        router.post("/api/auth/mcp/token") { request, _ in await token(request) }
+        router.post("/api/auth/mcp/token") { request, context in await token(request, context) }
         router.post("/api/auth/mcp/revoke") { request, _ in await revoke(request) }
         router.post("/api/auth/mcp/introspect") { request, _ in await introspect(request) }
         router.post("/api/auth/mcp/register") { request, context in await registerClient(request, context) }
@@ -55,6 +55,13 @@ struct OAuthRoutes {
         switch try await oauth.validator.validate(OAuthHTTP.queryParameters(request)) {
         case .errorPage(let message):
             return ErrorPage.response(heading: "This link cannot be used", message: message, status: .badRequest)
+        case .unverifiedClientError(let error):
+            logger.info("authorization request refused", metadata: ["error": .string(error.error), "reason": .string(error.detail)])
+            return ErrorPage.response(
+                heading: "This link cannot be used",
+                message: "The request from this unverified app is not valid (\(error.error)). Nothing was sent back to the app.",
+                status: .badRequest
+            )
         case .redirectError(let error, let redirectURI, let state):
             logger.info("authorization request refused", metadata: ["error": .string(error.error), "reason": .string(error.detail)])
             return HTMLResponse.seeOther(AuthorizationResponse.error(error, redirectURI: redirectURI, state: state, issuer: oauth.settings.issuer))
@@ -115,9 +122,9 @@ struct OAuthRoutes {
         }
     }
 
-    private func token(_ request: Request) async -> Response {
+    private func token(_ request: Request, _ context: AppRequestContext) async -> Response {
         await answering(request) { parameters, credentials in
-            let response = try await oauth.token.handle(parameters, credentials: credentials)
+            let response = try await oauth.token.handle(parameters, credentials: credentials, clientAddress: context.clientAddress)
             return JSONResponse.make(response, status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
         }
     }

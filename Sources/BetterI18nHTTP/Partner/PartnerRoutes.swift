@@ -84,9 +84,11 @@ struct PartnerRoutes {
     }
 
     /// SPEC §6.1: who and what a token stands for; access or installation token, no scope needed.
+    /// `user` is whoever approved the consent this token's family descends from — recorded on
+    /// every token of the family — not the grant's latest approver.
     private func me(_ request: Request) async throws -> Response {
         let token = try await authenticate(request, accepting: [.access, .installation])
-        guard let user = try await dependencies.storage.user(id: token.grant.userID) else { throw APIError.notFound }
+        guard let user = try await dependencies.storage.user(id: token.state.token.userID) else { throw APIError.notFound }
         let grant = token.grant
         return JSONResponse.make(Me(
             user: .init(id: user.id.rawValue, email: user.email.value, name: user.name),

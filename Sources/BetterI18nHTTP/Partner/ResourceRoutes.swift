@@ -74,7 +74,7 @@ struct ProjectRoutes {
     /// Needs `projects:write` and a token that covers every project of the organization.
     private func createProject(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let token = try context.partnerToken(requiring: .projectsWrite)
-        guard token.state.token.projectIDs.isEmpty, token.grant.projectIDs.isEmpty else {
+        guard token.projects == .all else {
             throw APIError(.projectNotGranted, "Creating projects needs a token that covers all projects of the organization.")
         }
         let body = try await PartnerJSON.body(CreateProjectRequest.self, from: request)
@@ -100,13 +100,8 @@ struct ResourceAccess {
     let token: AuthenticatedToken
     let views: ProjectViews
 
-    /// The projects the token reaches: its own list, else the grant's, else all (empty).
-    var projectIDs: [ProjectID] {
-        token.state.token.projectIDs.isEmpty ? token.grant.projectIDs : token.state.token.projectIDs
-    }
-
     func covers(_ project: BetterI18nCore.Project) -> Bool {
-        project.organizationID == token.grant.organizationID && (projectIDs.isEmpty || projectIDs.contains(project.id))
+        project.organizationID == token.grant.organizationID && token.projects.contains(project.id)
     }
 
     func checkOrganization(_ raw: String) throws {
@@ -121,7 +116,7 @@ struct ResourceAccess {
         guard project.organizationID == token.grant.organizationID else {
             throw APIError(.wrongOrganization, "The project belongs to another organization.")
         }
-        guard projectIDs.isEmpty || projectIDs.contains(project.id) else {
+        guard token.projects.contains(project.id) else {
             throw APIError(.projectNotGranted, "The project is outside this token's projects.")
         }
         return project

@@ -1,4 +1,5 @@
 import BetterI18nAPI
+import BetterI18nCore
 import Foundation
 import Hummingbird
 
@@ -21,13 +22,19 @@ public struct APIError: Error, Sendable, Equatable {
     public init(_ code: ErrorCode, _ description: String, headers: HTTPFields = [:], status: HTTPResponse.Status? = nil) {
         self.code = code
         self.status = status ?? HTTPResponse.Status(code: code.status)
-        self.description = description
+        // Descriptions may quote client input; a pasted token stays masked.
+        self.description = SecretRedaction.redact(description)
         self.headers = headers
     }
 
     public static func validationFailed(_ errors: [ItemError]) -> APIError {
         var error = APIError(.validationFailed, "\(errors.count) item(s) are invalid; nothing was written.")
-        error.errors = errors
+        // Item messages may quote client input too.
+        error.errors = errors.map { item in
+            var item = item
+            item.message = SecretRedaction.redact(item.message)
+            return item
+        }
         return error
     }
 

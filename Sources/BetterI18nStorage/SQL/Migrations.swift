@@ -267,6 +267,12 @@ enum Migrations {
             "ALTER TABLE releases ADD COLUMN project_languages TEXT",
             "ALTER TABLE releases ADD COLUMN namespaces TEXT",
         ]),
+        Migration(version: 6, name: "indexes for pruning expired codes and tokens", statements: [
+            "CREATE INDEX tokens_by_expiry ON tokens (expires_at)",
+            "CREATE INDEX authorization_codes_by_expiry ON authorization_codes (expires_at)",
+            "CREATE INDEX authorization_codes_by_family ON authorization_codes (family_id)",
+            "CREATE INDEX token_families_by_revocation ON token_families (revoked_at)",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

@@ -27,7 +27,7 @@ public final class PostgresDriver: SQLDriver {
     public static func connect(url: String, logger: Logger) async throws -> PostgresDriver {
         let target = try Target(url: url)
         try await probe(target, url: url, logger: logger)
-        let configuration = target.clientConfiguration
+        let configuration = try target.clientConfiguration()
         // The pool retries quietly in the background; its own logs are for errors only.
         var poolLogger = logger
         poolLogger.logLevel = max(logger.logLevel, .error)
@@ -53,22 +53,28 @@ public final class PostgresDriver: SQLDriver {
         return driver
     }
 
-    /// One direct connection first, so an unreachable server or a wrong password is reported
-    /// at once with its cause instead of after the pool's retries.
+    /// One direct connection first, so an unreachable server, a wrong password or a certificate
+    /// that fails verification is reported at once with its cause instead of after the pool's
+    /// retries.
     static func probe(_ target: Target, url: String, logger: Logger) async throws {
         var quiet = logger
         quiet.logLevel = .critical
         do {
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if let configuration = try target.tlsConfiguration() {
+                let context = try NIOSSLContext(configuration: configuration)
+                tls = target.sslMode == .prefer ? .prefer(context) : .require(context)
+            }
             let connection = try await PostgresConnection.connect(
                 configuration: PostgresConnection.Configuration(
                     host: target.host, port: target.port, username: target.username, password: target.password,
-                    database: target.database, tls: .disable
+                    database: target.database, tls: tls
                 ),
                 id: 0, logger: quiet
             )
             try await connection.close()
         } catch {
-            throw StorageError.unavailable("cannot connect to PostgreSQL at \(redacted(url)): \(describe(error))")
+            throw StorageError.unavailable("cannot connect to PostgreSQL at \(redacted(url)): \(describe(error, sslMode: target.sslMode))")
         }
     }
 
@@ -79,14 +85,33 @@ public final class PostgresDriver: SQLDriver {
         return components.string ?? "<invalid URL>"
     }
 
-    /// What a `postgres://user:password@host:port/database` URL names, parsed once for both the
-    /// probe connection and the pool.
+    /// libpq's `sslmode` values this driver supports (`allow` is not: it would try plain text
+    /// first, which postgres-nio cannot).
+    enum SSLMode: String, CaseIterable, Sendable {
+        /// No TLS.
+        case disable
+        /// TLS when the server offers it, unverified, else plain text — libpq's default.
+        case prefer
+        /// TLS or nothing; the certificate is not checked, unless `sslrootcert` is given (then as
+        /// `verify-ca`, as libpq does).
+        case require
+        /// TLS with a certificate signed by the trusted CA; any host name.
+        case verifyCA = "verify-ca"
+        /// TLS with a certificate signed by the trusted CA and naming the host (DNS name or IP).
+        case verifyFull = "verify-full"
+    }
+
+    /// What a `postgres://user:password@host:port/database?sslmode=…&sslrootcert=…` URL names,
+    /// parsed once for both the probe connection and the pool.
     struct Target {
         let host: String
         let port: Int
         let username: String
         let password: String?
         let database: String?
+        let sslMode: SSLMode
+        /// PEM file of the CA certificates to trust; nil means the system's trust store.
+        let rootCertificatePath: String?
 
         init(url: String) throws {
             guard let components = URLComponents(string: url),
@@ -101,11 +126,48 @@ public final class PostgresDriver: SQLDriver {
             self.username = components.user ?? "postgres"
             self.password = components.password
             self.database = database.isEmpty ? nil : database
+            let query = components.queryItems ?? []
+            let rawMode = query.last { $0.name == "sslmode" }?.value ?? SSLMode.prefer.rawValue
+            guard let mode = SSLMode(rawValue: rawMode) else {
+                throw StorageError.unavailable(
+                    "sslmode=\(rawMode.prefix(40)) is not supported: use \(SSLMode.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            sslMode = mode
+            let root = query.last { $0.name == "sslrootcert" }?.value
+            rootCertificatePath = root?.isEmpty == false ? root : nil
         }
 
-        var clientConfiguration: PostgresClient.Configuration {
+        /// The TLS settings for ``sslMode``, or nil for `disable`.
+        func tlsConfiguration() throws -> TLSConfiguration? {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            switch sslMode {
+            case .disable: return nil
+            case .prefer: configuration.certificateVerification = .none
+            case .require: configuration.certificateVerification = rootCertificatePath == nil ? .none : .noHostnameVerification
+            case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+            case .verifyFull: configuration.certificateVerification = .fullVerification
+            }
+            if let path = rootCertificatePath {
+                let certificates: [NIOSSLCertificate]
+                do {
+                    certificates = try NIOSSLCertificate.fromPEMFile(path)
+                } catch {
+                    throw StorageError.unavailable("sslrootcert '\(path)' cannot be read as PEM certificates: \(error)")
+                }
+                guard !certificates.isEmpty else { throw StorageError.unavailable("sslrootcert '\(path)' holds no certificate") }
+                configuration.trustRoots = .certificates(certificates)
+            }
+            return configuration
+        }
+
+        func clientConfiguration() throws -> PostgresClient.Configuration {
+            var tls = PostgresClient.Configuration.TLS.disable
+            if let configuration = try tlsConfiguration() {
+                tls = sslMode == .prefer ? .prefer(configuration) : .require(configuration)
+            }
             var configuration = PostgresClient.Configuration(
-                host: host, port: port, username: username, password: password, database: database, tls: .disable
+                host: host, port: port, username: username, password: password, database: database, tls: tls
             )
             configuration.options.maximumConnections = 20
             return configuration
@@ -144,12 +206,19 @@ public final class PostgresDriver: SQLDriver {
         runTask.cancel()
     }
 
-    static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, sslMode: SSLMode? = nil) -> String {
         if let error = error as? StorageError { return error.detail }
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
-            if let underlying = error.underlying { return String(describing: underlying) }
+            if error.code == .sslUnsupported {
+                return "the server does not offer TLS, which sslmode=\(sslMode?.rawValue ?? "require") needs"
+            }
+            if let underlying = error.underlying { return describe(underlying, sslMode: sslMode) }
             return "\(error.code)"
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            return "the TLS handshake failed — the server's certificate was not accepted under sslmode=\(sslMode?.rawValue ?? "?")"
+                + " (is sslrootcert the CA that signed it, and does it name this host?): \(error)"
         }
         return String(describing: error)
     }

@@ -91,6 +91,46 @@ extension SQLStorage {
         }
     }
 
+    public func pruneOAuthRows(expiredBefore: Date, revokedBefore: Date, batchSize: Int) async throws -> Int {
+        try await driver.writing { database in
+            let expired = expiredBefore.millisecondsSince1970
+            let revoked = revokedBefore.millisecondsSince1970
+            let limit = max(1, batchSize)
+            var deleted = 0
+            for query: SQLQueryString in [
+                """
+                DELETE FROM tokens WHERE digest IN (
+                    SELECT digest FROM tokens WHERE expires_at < \(bind: expired) LIMIT \(bind: limit)) RETURNING digest
+                """,
+                """
+                DELETE FROM tokens WHERE digest IN (
+                    SELECT t.digest FROM tokens t JOIN token_families f ON f.id = t.family_id
+                    WHERE f.revoked_at < \(bind: revoked) LIMIT \(bind: limit)) RETURNING digest
+                """,
+                """
+                DELETE FROM authorization_codes WHERE digest IN (
+                    SELECT digest FROM authorization_codes WHERE expires_at < \(bind: expired) LIMIT \(bind: limit)) RETURNING digest
+                """,
+                """
+                DELETE FROM authorization_codes WHERE digest IN (
+                    SELECT c.digest FROM authorization_codes c JOIN token_families f ON f.id = c.family_id
+                    WHERE f.revoked_at < \(bind: revoked) LIMIT \(bind: limit)) RETURNING digest
+                """,
+                """
+                DELETE FROM token_families WHERE id IN (
+                    SELECT f.id FROM token_families f
+                    WHERE f.created_at < \(bind: expired)
+                      AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.family_id = f.id)
+                      AND NOT EXISTS (SELECT 1 FROM authorization_codes c WHERE c.family_id = f.id)
+                    LIMIT \(bind: limit)) RETURNING id
+                """,
+            ] {
+                deleted += try await database.raw(query).all().count
+            }
+            return deleted
+        }
+    }
+
     public func consumePendingAuthorization(id: String, userID: UserID, at time: Date) async throws -> PendingAuthorization? {
         try await driver.writing { database in
             let ms = time.millisecondsSince1970
