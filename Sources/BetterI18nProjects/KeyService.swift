@@ -233,51 +233,38 @@ public struct KeyService: Sendable {
 
     // MARK: Reading
 
-    /// The project's live keys, filtered: `namespace` exactly, `search` as a case-insensitive
-    /// substring of the name, `missingLanguage` for keys without a value in that language.
-    public func keys(in project: Project, namespace: String?, search: String?, missingLanguage: String?) async throws -> [TranslationKey] {
-        var keys = try await storage.keys(in: project.id, includingDeleted: false)
-        if let namespace { keys = keys.filter { $0.namespace.value == namespace } }
-        if let search, !search.isEmpty { keys = keys.filter { $0.name.value.localizedCaseInsensitiveContains(search) } }
-        if let missingLanguage {
-            let language = try LanguageCode(missingLanguage)
-            let translated = Set(try await storage.translations(in: project.id).filter { $0.language == language }.map(\.keyID))
-            keys = keys.filter { !translated.contains($0.id) }
-        }
-        return keys
+    /// A page of the project's live keys, filtered in storage: `namespace` exactly, `search` as
+    /// a case-insensitive substring of the name, `missingLanguage` for keys without a value in
+    /// that language; `next` is where the following page starts, nil on the last.
+    public func keys(
+        in project: Project, namespace: String?, search: String?, missingLanguage: String?, after: KeyPosition?, limit: Int
+    ) async throws -> (keys: [TranslationKey], next: KeyPosition?) {
+        let language = try missingLanguage.map(LanguageCode.init)
+        let found = try await storage.keyPage(in: project.id, KeyPageQuery(
+            namespace: namespace, search: search, missingLanguage: language, after: after, limit: limit + 1
+        ))
+        guard found.count > limit else { return (found, nil) }
+        let page = Array(found.prefix(limit))
+        return (page, page.last.map { KeyPosition(namespace: $0.namespace.value, name: $0.name.value) })
     }
 
-    /// Whether a value is a draft (differs from the latest release) or published.
-    public enum ValueStatus: String, Sendable { case draft, published }
-
-    /// The project's live values with their keys, filtered by languages (comma list), namespace,
-    /// keys (names or ids, comma list) and status against `released` (the latest release's
-    /// values, when a status is asked for).
+    /// A page of the project's live values with their keys, filtered in storage by languages
+    /// (comma list), namespace, keys (names or ids, comma list) and status against the latest
+    /// release of each language.
     public func translations(
         in project: Project, languages: String?, namespace: String?, keys rawKeys: String?, status: ValueStatus?,
-        released: @Sendable () async throws -> [LanguageCode: ReleaseContent.Tree]
-    ) async throws -> [(key: TranslationKey, value: Translation)] {
-        let keys = Dictionary(try await storage.keys(in: project.id, includingDeleted: false).map { ($0.id, $0) },
-                              uniquingKeysWith: { first, _ in first })
-        var values = try await storage.translations(in: project.id).compactMap { value in keys[value.keyID].map { (key: $0, value: value) } }
-        if let languages {
-            let wanted = Set(try languages.split(separator: ",").map { try LanguageCode(String($0)) })
-            values = values.filter { wanted.contains($0.value.language) }
-        }
-        if let namespace { values = values.filter { $0.key.namespace.value == namespace } }
-        if let rawKeys {
-            let names = Set(rawKeys.split(separator: ",").map(String.init))
-            values = values.filter { names.contains($0.key.name.value) || names.contains($0.key.id.rawValue) }
-        }
-        if let status {
-            // Statuses are not stored: a value is published when the latest release has it.
-            let released = try await released()
-            values = values.filter { pair in
-                let isPublished = released[pair.value.language]?[pair.key.namespace.value]?[pair.key.name.value] == pair.value.value
-                return isPublished == (status == .published)
-            }
-        }
-        return values
+        after: TranslationPosition?, limit: Int
+    ) async throws -> (values: [(key: TranslationKey, value: Translation)], next: TranslationPosition?) {
+        let wanted = try languages.map { try $0.split(separator: ",").map { try LanguageCode(String($0)) } }
+        let found = try await storage.translationPage(in: project.id, TranslationPageQuery(
+            languages: wanted, namespace: namespace, keys: rawKeys.map { $0.split(separator: ",").map(String.init) },
+            status: status, after: after, limit: limit + 1
+        ))
+        guard found.count > limit else { return (found, nil) }
+        let page = Array(found.prefix(limit))
+        return (page, page.last.map {
+            TranslationPosition(namespace: $0.key.namespace.value, name: $0.key.name.value, language: $0.value.language.value)
+        })
     }
 
     static func checkCount(_ count: Int) throws {

@@ -197,49 +197,25 @@ public struct ReleaseService: Sendable {
         public var deleted: [String] = []
     }
 
+    /// Read from the values' publish marks in storage (work proportional to what changed), not
+    /// by comparing every value with the release.
     public func pendingChanges(_ project: Project) async throws -> [LanguageCode: PendingChanges] {
-        let languages = try await storage.languages(of: project.id).map(\.code)
-        let released = try await publishedValues(project)
-        let current = CurrentValues(
-            keys: try await storage.keys(in: project.id, includingDeleted: false),
-            translations: try await storage.translations(in: project.id)
-        )
         var result: [LanguageCode: PendingChanges] = [:]
-        for language in languages {
-            let now = current.tree(for: language)
-            let before = released[language] ?? [:]
-            var changes = PendingChanges()
-            for (namespace, values) in now {
-                for (key, value) in values {
-                    switch before[namespace]?[key] {
-                    case nil: changes.added.append(Self.displayName(namespace, key))
-                    case let old? where old != value: changes.changed.append(Self.displayName(namespace, key))
-                    default: break
-                    }
-                }
+        for language in try await storage.languages(of: project.id) { result[language.code] = PendingChanges() }
+        for pending in try await storage.pendingValues(in: project.id) {
+            let name = Self.displayName(pending.namespace, pending.name)
+            switch pending.change {
+            case .added: result[pending.language, default: PendingChanges()].added.append(name)
+            case .changed: result[pending.language, default: PendingChanges()].changed.append(name)
+            case .deleted: result[pending.language, default: PendingChanges()].deleted.append(name)
             }
-            for (namespace, values) in before {
-                for key in values.keys where now[namespace]?[key] == nil {
-                    changes.deleted.append(Self.displayName(namespace, key))
-                }
-            }
-            changes.added.sort(by: ReleaseContent.byteOrder)
-            changes.changed.sort(by: ReleaseContent.byteOrder)
-            changes.deleted.sort(by: ReleaseContent.byteOrder)
-            result[language] = changes
+        }
+        for language in result.keys {
+            result[language]?.added.sort(by: ReleaseContent.byteOrder)
+            result[language]?.changed.sort(by: ReleaseContent.byteOrder)
+            result[language]?.deleted.sort(by: ReleaseContent.byteOrder)
         }
         return result
-    }
-
-    /// The values of the latest release by language, namespace and key; empty before the first.
-    public func publishedValues(_ project: Project) async throws -> [LanguageCode: ReleaseContent.Tree] {
-        let latest = try await storage.latestReleaseVersion(of: project.id)
-        guard latest > 0, let release = try await storage.release(of: project.id, version: latest) else { return [:] }
-        var released: [LanguageCode: ReleaseContent.Tree] = [:]
-        for language in try await storage.releaseLanguages(release.id) {
-            released[language.language] = try ReleaseContent.parse(language.content)
-        }
-        return released
     }
 
     static func displayName(_ namespace: String, _ key: String) -> String {
@@ -248,33 +224,5 @@ public struct ReleaseService: Sendable {
 
     public func releases(_ project: Project) async throws -> [Release] {
         try await storage.releases(of: project.id)
-    }
-}
-
-/// The project's live values by language, key slot and namespace, for comparing with a release.
-private struct CurrentValues {
-    let keys: [TranslationKey]
-    let byLanguage: [LanguageCode: [String?]]
-
-    init(keys: [TranslationKey], translations: [Translation]) {
-        var slots: [KeyID: Int] = [:]
-        for (slot, key) in keys.enumerated() { slots[key.id] = slot }
-        var byLanguage: [LanguageCode: [String?]] = [:]
-        for translation in translations {
-            guard let slot = slots[translation.keyID] else { continue }
-            byLanguage[translation.language, default: Array(repeating: nil, count: keys.count)][slot] = translation.value
-        }
-        self.keys = keys
-        self.byLanguage = byLanguage
-    }
-
-    /// Namespace → key name → value; every namespace with a live key appears.
-    func tree(for language: LanguageCode) -> ReleaseContent.Tree {
-        let values = byLanguage[language] ?? []
-        var tree: ReleaseContent.Tree = [:]
-        for (slot, key) in keys.enumerated() {
-            tree[key.namespace.value, default: [:]][key.name.value] = values.isEmpty ? nil : values[slot]
-        }
-        return tree
     }
 }

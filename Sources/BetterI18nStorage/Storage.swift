@@ -63,6 +63,15 @@ public protocol TranslationStore: Sendable {
     func updateKey(_ key: TranslationKey) async throws
     /// Every value of the project's live keys.
     func translations(in project: ProjectID) async throws -> [Translation]
+    /// Up to `query.limit` live keys after `query.after`, in (namespace, name) order, filtered
+    /// in the database; work proportional to the page.
+    func keyPage(in project: ProjectID, _ query: KeyPageQuery) async throws -> [TranslationKey]
+    /// Up to `query.limit` values of live keys after `query.after`, in (namespace, name,
+    /// language) order, with their keys, filtered in the database.
+    func translationPage(in project: ProjectID, _ query: TranslationPageQuery) async throws -> [(key: TranslationKey, value: Translation)]
+    /// What the next publish of each language would change, from the values' publish marks
+    /// (an index of unpublished values), without reading the release.
+    func pendingValues(in project: ProjectID) async throws -> [PendingValue]
 }
 
 /// Releases: immutable numbered snapshots of a project's translations, what the CDN serves.

@@ -133,6 +133,11 @@ public struct NamespaceName: Hashable, Sendable, Codable, CustomStringConvertibl
 
     init(unchecked raw: String) { self.value = raw }
 
+    /// A name read back from storage, as stored: names that were valid under older rules
+    /// (namespaces with `.`) must still load.
+    /// (A static function, not an initializer, so `map(NamespaceName.init)` keeps validating.)
+    public static func stored(_ raw: String) -> NamespaceName { NamespaceName(unchecked: raw) }
+
     public var description: String { value }
 }
 

@@ -10,7 +10,6 @@ import Hummingbird
 struct KeyRoutes {
     let keys: KeyService
     let glossary: GlossaryService
-    let releases: ReleaseService
     let views: ProjectViews
 
     func register(on api: RouterGroup<AppRequestContext>) {
@@ -39,12 +38,12 @@ struct KeyRoutes {
     private func listKeys(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (_, project) = try await project(context, .keysRead)
         let query = request.uri.queryParameters
+        let page = try Page(request)
         let found = try await keys.keys(
             in: project, namespace: query["namespace"].map(String.init), search: query["search"].map(String.init),
-            missingLanguage: query["missing_language"].map(String.init)
+            missingLanguage: query["missing_language"].map(String.init), after: try page.position(KeyPosition.self), limit: page.limit
         )
-        let page = try Page(request).slice(found)
-        return JSONResponse.make(ListPage(items: page.items.map(Wire.key), nextCursor: page.nextCursor), status: .ok)
+        return JSONResponse.make(ListPage(items: found.keys.map(Wire.key), nextCursor: found.next.map(Page.cursor)), status: .ok)
     }
 
     private func createKeys(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -80,18 +79,18 @@ struct KeyRoutes {
     private func listTranslations(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let (_, project) = try await project(context, .translationsRead)
         let query = request.uri.queryParameters
-        let status = try query["status"].map { raw -> KeyService.ValueStatus in
-            guard let status = KeyService.ValueStatus(rawValue: String(raw)) else {
+        let status = try query["status"].map { raw -> ValueStatus in
+            guard let status = ValueStatus(rawValue: String(raw)) else {
                 throw APIError.invalidRequest("status must be draft or published.")
             }
             return status
         }
-        let values = try await keys.translations(
+        let page = try Page(request)
+        let found = try await keys.translations(
             in: project, languages: query["languages"].map(String.init), namespace: query["namespace"].map(String.init),
-            keys: query["keys"].map(String.init), status: status, released: { [releases] in try await releases.publishedValues(project) }
+            keys: query["keys"].map(String.init), status: status, after: try page.position(TranslationPosition.self), limit: page.limit
         )
-        let page = try Page(request).slice(values)
-        return JSONResponse.make(ListPage(items: page.items.map { Wire.translation($0.key, $0.value) }, nextCursor: page.nextCursor),
+        return JSONResponse.make(ListPage(items: found.values.map { Wire.translation($0.key, $0.value) }, nextCursor: found.next.map(Page.cursor)),
                                  status: .ok)
     }
 

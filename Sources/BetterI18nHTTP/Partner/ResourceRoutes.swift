@@ -23,7 +23,7 @@ enum PartnerResources {
             ))
         let cdnURL = configuration.cdnURL.absoluteString
         ProjectRoutes(projects: dependencies.projects, views: dependencies.projectViews, cdnURL: cdnURL).register(on: api)
-        KeyRoutes(keys: dependencies.keys, glossary: dependencies.glossary, releases: dependencies.releases, views: dependencies.projectViews)
+        KeyRoutes(keys: dependencies.keys, glossary: dependencies.glossary, views: dependencies.projectViews)
             .register(on: api)
         ReleaseRoutes(releases: dependencies.releases, views: dependencies.projectViews, cdnURL: cdnURL).register(on: api)
     }
@@ -124,9 +124,11 @@ struct ResourceAccess {
 }
 
 /// Cursor pagination (SPEC §6.2): `limit` (default 100, at most 1000) and an opaque `cursor`.
+/// Keys and values page by position (the last row's sort key, `p:` + base64url JSON), so a
+/// page costs the page; short lists (projects, releases, terms) by offset (`o:`).
 struct Page {
-    let offset: Int
     let limit: Int
+    private let raw: String?
 
     init(_ request: Request) throws {
         let query = request.uri.queryParameters
@@ -138,19 +140,37 @@ struct Page {
         } else {
             limit = 100
         }
-        if let raw = query["cursor"] {
-            guard let data = Data(base64Encoded: Self.padded(String(raw))), let text = String(data: data, encoding: .utf8),
-                  text.hasPrefix("o:"), let offset = Int(text.dropFirst(2)), offset >= 0
-            else {
-                throw APIError.invalidRequest("The cursor is not one this API gave out.")
-            }
-            self.offset = offset
-        } else {
-            offset = 0
-        }
+        raw = query["cursor"].map(String.init)
     }
 
-    func slice<T>(_ all: [T]) -> (items: ArraySlice<T>, nextCursor: String?) {
+    private static let refused = APIError.invalidRequest("The cursor is not one this API gave out.")
+
+    private func decoded(prefix: String) throws -> Data? {
+        guard let raw else { return nil }
+        guard raw.count <= 4096, let data = Data(base64Encoded: Self.padded(raw)), data.starts(with: Array(prefix.utf8)) else {
+            throw Self.refused
+        }
+        return data.dropFirst(prefix.utf8.count)
+    }
+
+    /// Where a keyset page starts; nil for the first page.
+    func position<Position: Decodable>(_ type: Position.Type) throws -> Position? {
+        guard let data = try decoded(prefix: "p:") else { return nil }
+        guard let position = try? JSONDecoder().decode(Position.self, from: data) else { throw Self.refused }
+        return position
+    }
+
+    static func cursor<Position: Encodable>(_ position: Position) -> String {
+        Data(("p:" + String(decoding: JSONResponse.encode(position), as: UTF8.self)).utf8).base64URLEncoded
+    }
+
+    /// An offset page of a short list held in memory.
+    func slice<T>(_ all: [T]) throws -> (items: ArraySlice<T>, nextCursor: String?) {
+        var offset = 0
+        if let data = try decoded(prefix: "o:") {
+            guard let value = Int(String(decoding: data, as: UTF8.self)), value >= 0 else { throw Self.refused }
+            offset = value
+        }
         let start = min(offset, all.count)
         let end = min(start + limit, all.count)
         let next = end < all.count ? Data("o:\(end)".utf8).base64URLEncoded : nil

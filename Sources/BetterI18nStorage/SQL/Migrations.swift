@@ -273,6 +273,17 @@ enum Migrations {
             "CREATE INDEX authorization_codes_by_family ON authorization_codes (family_id)",
             "CREATE INDEX token_families_by_revocation ON token_families (revoked_at)",
         ]),
+        // Statuses and pending changes from the values themselves: a publish copies each value's
+        // updated_at into published_updated_at, so "draft" is a difference of two columns, and
+        // the drafts (usually few) have an index of their own.
+        Migration(version: 7, name: "publish_marks", statements: [
+            "ALTER TABLE translations ADD COLUMN published_updated_at BIGINT",
+            """
+            CREATE INDEX translations_unpublished ON translations (key_id)
+                WHERE published_updated_at IS NULL OR published_updated_at <> updated_at
+            """,
+            "CREATE INDEX translation_keys_deleted ON translation_keys (project_id) WHERE deleted_at IS NOT NULL",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

@@ -69,7 +69,7 @@ enum Rows {
         TranslationKey(
             id: KeyID(unchecked: try string(row, "id")),
             projectID: ProjectID(unchecked: try string(row, "project_id")),
-            namespace: try NamespaceName(try string(row, "namespace")),
+            namespace: NamespaceName.stored(try string(row, "namespace")),
             name: try KeyName(try string(row, "name")),
             description: try optionalString(row, "description"),
             createdAt: try date(row, "created_at"),

@@ -65,9 +65,30 @@ extension SQLStorage {
                             \(bind: language.format.rawValue), \(bind: Rows.json(modified)), \(bind: language.sourceDigest))
                     """).run()
             }
+            if !toRender.isEmpty {
+                try await Self.markPublished(project, languages: Array(toRender), on: database)
+            }
             release.warnings = rendered.warnings
             return release
         }
+    }
+
+    /// Records on each value of `languages` that the release now carries it (its `updated_at`
+    /// at publish), and that deleted keys' values are gone; statuses and pending changes read
+    /// these marks. Only rows whose mark changes are written.
+    static func markPublished(_ project: ProjectID, languages: [LanguageCode], on database: any SQLDatabase) async throws {
+        let codes = languages.map(\.value)
+        try await database.raw("""
+            UPDATE translations SET published_updated_at = updated_at
+            WHERE language IN (\(binds: codes))
+              AND (published_updated_at IS NULL OR published_updated_at <> updated_at)
+              AND key_id IN (SELECT id FROM translation_keys WHERE project_id = \(bind: project.rawValue) AND deleted_at IS NULL)
+            """).run()
+        try await database.raw("""
+            UPDATE translations SET published_updated_at = NULL
+            WHERE language IN (\(binds: codes)) AND published_updated_at IS NOT NULL
+              AND key_id IN (SELECT id FROM translation_keys WHERE project_id = \(bind: project.rawValue) AND deleted_at IS NOT NULL)
+            """).run()
     }
 
     /// Per language, a digest of what a render of it would read: the live keys (count and

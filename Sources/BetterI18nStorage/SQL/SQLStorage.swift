@@ -239,7 +239,7 @@ extension SQLStorage {
         try await driver.reading { database in
             try await database.raw("""
                 SELECT name FROM namespaces WHERE project_id = \(bind: project.rawValue) ORDER BY name
-                """).all().map { try NamespaceName($0.decode(column: "name", as: String.self)) }
+                """).all().map { NamespaceName.stored(try $0.decode(column: "name", as: String.self)) }
         }
     }
 }
@@ -275,6 +275,13 @@ extension SQLStorage {
     public func updateKey(_ key: TranslationKey) async throws {
         try await driver.writing { database in
             try await Self.ensureNamespace(key.namespace, in: key.projectID, at: key.updatedAt, on: database)
+            // A renamed or moved key is a new path on the CDN: its values are drafts again.
+            try await database.raw("""
+                UPDATE translations SET published_updated_at = NULL
+                WHERE key_id = \(bind: key.id.rawValue) AND published_updated_at IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM translation_keys k WHERE k.id = \(bind: key.id.rawValue)
+                              AND (k.name <> \(bind: key.name.value) OR k.namespace <> \(bind: key.namespace.value)))
+                """).run()
             try await database.raw("""
                 UPDATE translation_keys SET name = \(bind: key.name.value), namespace = \(bind: key.namespace.value),
                     description = \(bind: key.description),
@@ -375,6 +382,108 @@ extension SQLStorage {
             WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
             ORDER BY k.namespace, k.name, t.language
             """).all().map(Rows.translation)
+    }
+
+    public func keyPage(in project: ProjectID, _ query: KeyPageQuery) async throws -> [TranslationKey] {
+        var filters: [SQLQueryString] = []
+        if let namespace = query.namespace { filters.append("AND namespace = \(bind: namespace)") }
+        if let search = query.search, !search.isEmpty {
+            filters.append("AND LOWER(name) LIKE \(bind: Self.likePattern(search)) ESCAPE '\\'")
+        }
+        if let language = query.missingLanguage {
+            filters.append("""
+                AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.key_id = translation_keys.id AND t.language = \(bind: language.value))
+                """)
+        }
+        if let after = query.after {
+            filters.append("AND (namespace, name) > (\(bind: after.namespace), \(bind: after.name))")
+        }
+        let conditions = SQLList(filters, separator: SQLRaw(" "))
+        return try await driver.reading { database in
+            try await database.raw("""
+                SELECT * FROM translation_keys
+                WHERE project_id = \(bind: project.rawValue) AND deleted_at IS NULL \(conditions)
+                ORDER BY namespace, name LIMIT \(literal: max(0, query.limit))
+                """).all().map(Rows.key)
+        }
+    }
+
+    public func translationPage(in project: ProjectID, _ query: TranslationPageQuery) async throws -> [(key: TranslationKey, value: Translation)] {
+        var filters: [SQLQueryString] = []
+        if let languages = query.languages {
+            guard !languages.isEmpty else { return [] }
+            filters.append("AND t.language IN (\(binds: languages.map(\.value)))")
+        }
+        if let namespace = query.namespace { filters.append("AND k.namespace = \(bind: namespace)") }
+        if let keys = query.keys {
+            guard !keys.isEmpty else { return [] }
+            filters.append("AND (k.name IN (\(binds: keys)) OR k.id IN (\(binds: keys)))")
+        }
+        switch query.status {
+        case .draft?: filters.append("AND (t.published_updated_at IS NULL OR t.published_updated_at <> t.updated_at)")
+        case .published?: filters.append("AND t.published_updated_at = t.updated_at")
+        case nil: break
+        }
+        if let after = query.after {
+            filters.append("AND (k.namespace, k.name, t.language) > (\(bind: after.namespace), \(bind: after.name), \(bind: after.language))")
+        }
+        let conditions = SQLList(filters, separator: SQLRaw(" "))
+        return try await driver.reading { database in
+            try await database.raw("""
+                SELECT k.*, t.language AS t_language, t.value AS t_value, t.updated_by AS t_updated_by, t.updated_at AS t_updated_at
+                FROM translation_keys k JOIN translations t ON t.key_id = k.id
+                WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL \(conditions)
+                ORDER BY k.namespace, k.name, t.language LIMIT \(literal: max(0, query.limit))
+                """).all().map { row in
+                let key = try Rows.key(row)
+                return (key, Translation(
+                    keyID: key.id, language: try LanguageCode(try Rows.string(row, "t_language")),
+                    value: try Rows.string(row, "t_value"), updatedBy: try Rows.optionalString(row, "t_updated_by"),
+                    updatedAt: try Rows.date(row, "t_updated_at")
+                ))
+            }
+        }
+    }
+
+    public func pendingValues(in project: ProjectID) async throws -> [PendingValue] {
+        try await driver.reading { database in
+            // Written since last published: through the partial index of unpublished values.
+            let drafts = try await database.raw("""
+                SELECT k.namespace AS namespace, k.name AS name, t.language AS language,
+                       CASE WHEN t.published_updated_at IS NULL THEN 1 ELSE 0 END AS added
+                FROM translations t JOIN translation_keys k ON k.id = t.key_id
+                WHERE (t.published_updated_at IS NULL OR t.published_updated_at <> t.updated_at)
+                  AND k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
+                """).all().map { row in
+                PendingValue(
+                    namespace: try Rows.string(row, "namespace"), name: try Rows.string(row, "name"),
+                    language: try LanguageCode(try Rows.string(row, "language")),
+                    change: try row.decode(column: "added", as: Int.self) == 1 ? .added : .changed
+                )
+            }
+            // Deleted keys whose values a release still carries.
+            let deleted = try await database.raw("""
+                SELECT k.namespace AS namespace, k.name AS name, t.language AS language
+                FROM translation_keys k JOIN translations t ON t.key_id = k.id
+                WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NOT NULL AND t.published_updated_at IS NOT NULL
+                """).all().map { row in
+                PendingValue(
+                    namespace: try Rows.string(row, "namespace"), name: try Rows.string(row, "name"),
+                    language: try LanguageCode(try Rows.string(row, "language")), change: .deleted
+                )
+            }
+            return drafts + deleted
+        }
+    }
+
+    /// `%text%` for a case-insensitive LIKE, with `%`, `_` and `\` matched literally.
+    static func likePattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text.lowercased() {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%" + escaped + "%"
     }
 
     /// The values of some languages only: a publish reads just the languages that changed.
