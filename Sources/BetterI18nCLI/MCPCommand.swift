@@ -23,12 +23,26 @@ struct MCPCommand: AsyncParsableCommand {
         var baseURL = URL(fileURLWithPath: "/")
         try await Self.reportingFailures {
             key = try Self.checkKey(environment["BETTER_I18N_API_KEY"])
-            baseURL = try ServerConfiguration.parseBaseURL(environment["BETTER_I18N_API_URL"] ?? "http://127.0.0.1:8080",
-                                                           setting: "BETTER_I18N_API_URL")
+            baseURL = try Self.checkURL(environment["BETTER_I18N_API_URL"])
         }
         let server = await BetterI18nMCPServer.make(api: RemotePartnerAPI(baseURL: baseURL, token: key), version: BetterI18nVersion.current)
         try await server.start(transport: StdioTransport())
         await server.waitUntilCompleted()
+    }
+
+    /// The API's base URL: https, or plain http only to a loopback host, so the installation
+    /// token is never sent in clear over a network.
+    static func checkURL(_ raw: String?) throws -> URL {
+        let url = try ServerConfiguration.parseBaseURL(raw ?? "http://\(ServerConfiguration.defaults.host):\(ServerConfiguration.defaults.port)",
+                                                       setting: "BETTER_I18N_API_URL")
+        let host = url.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")) ?? ""
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        let loopbackIPv4 = octets.count == 4 && octets.first == "127" && octets.allSatisfy { UInt8($0) != nil }
+        let loopback = host == "localhost" || host == "::1" || loopbackIPv4
+        guard url.scheme?.lowercased() == "https" || loopback else {
+            throw CommandFailure(message: "BETTER_I18N_API_URL is \(url.absoluteString): the installation token would travel unencrypted; use https (plain http is allowed for localhost only).")
+        }
+        return url
     }
 
     /// The key must be an installation token with a valid checksum; anything else is named.

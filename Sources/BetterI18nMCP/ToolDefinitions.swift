@@ -19,6 +19,9 @@ extension PartnerTools {
     static let read = Tool.Annotations(readOnlyHint: true, openWorldHint: false)
     static let write = Tool.Annotations(readOnlyHint: false, destructiveHint: false, openWorldHint: false)
     static let destructive = Tool.Annotations(readOnlyHint: false, destructiveHint: true, openWorldHint: true)
+    /// Tools that may overwrite stored values (a key's description with `on_conflict: update`,
+    /// translation values): destructive in MCP's sense, though nothing is deleted.
+    static let overwriting = Tool.Annotations(readOnlyHint: false, destructiveHint: true, openWorldHint: false)
 
     public static let definitions: [Tool] = [
         Tool(name: "listProjects", title: "List projects",
@@ -50,7 +53,7 @@ extension PartnerTools {
                      ],
                  ],
                  "on_conflict": ["type": "string", "enum": ["skip", "update", "fail"], "description": "When a key exists. Default skip."],
-             ], required: ["project", "keys"]), annotations: write),
+             ], required: ["project", "keys"]), annotations: overwriting),
         Tool(name: "deleteKeys", title: "Delete keys",
              description: "Delete up to 1000 keys by id, all or nothing; they leave the CDN at the next publish. Needs keys:write.",
              inputSchema: schema([
@@ -72,7 +75,7 @@ extension PartnerTools {
                          ],
                      ],
                  ],
-             ], required: ["project", "keys"]), annotations: write),
+             ], required: ["project", "keys"]), annotations: overwriting),
         Tool(name: "setTranslations", title: "Set translations",
              description: "Set up to 1000 values, each by key_id or key + namespace, all or nothing; drafts until published. "
                  + "Needs translations:write.",
@@ -88,7 +91,7 @@ extension PartnerTools {
                          ],
                      ],
                  ],
-             ], required: ["project", "translations"]), annotations: write),
+             ], required: ["project", "translations"]), annotations: overwriting),
         Tool(name: "getTranslations", title: "Get translations",
              description: "Current values, filtered by languages, namespace, keys or status (draft/published). Needs translations:read.",
              inputSchema: schema([

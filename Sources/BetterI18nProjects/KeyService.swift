@@ -147,6 +147,10 @@ public struct KeyService: Sendable {
         } catch let error as ValidationError {
             throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "invalid_\(error.field)", message: error.message)])
         }
+        // The same limits as a create (SPEC §6.2: every path that writes a field).
+        if let description, let text = description, text.count > 2000 {
+            throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "invalid_description", message: "at most 2000 characters")])
+        }
         if key.name != original.name || key.namespace != original.namespace {
             let others = keys.filter { $0.id != id && $0.namespace == key.namespace }
             if let conflict = KeyNesting.Index(others.map(\.name.value)).conflict(for: key.name.value) {

@@ -7,6 +7,9 @@ public enum PublishFailure: Error, Equatable, Sendable {
     /// Some requested languages are not languages of the project (`422 validation_failed`).
     case invalidLanguages([ItemProblem])
     case notFound
+    /// More than ``ReleaseService/publishesPerMinute`` publishes of one project in a minute
+    /// (`429`, retry after this many seconds).
+    case rateLimited(retryAfter: Int)
 }
 
 /// Who publishes: what the release records as its publisher and what the audit log says.
@@ -37,16 +40,22 @@ public struct Publisher: Sendable {
 public struct ReleaseService: Sendable {
     public typealias Stores = ProjectStore & TranslationStore & ReleaseStore & AuditStore
 
+    /// Publishes per project and minute (per instance): each one renders and stores every
+    /// changed language, so a loop of publishes must not take the writer.
+    public static let publishesPerMinute = 60
+
     let storage: any Stores
     let clock: any WallClock
     let random: any RandomSource
     let published: @Sendable (ProjectID) -> Void
+    let limiter: RateLimiter
 
     public init(storage: any Stores, clock: any WallClock, random: any RandomSource, published: @escaping @Sendable (ProjectID) -> Void = { _ in }) {
         self.storage = storage
         self.clock = clock
         self.random = random
         self.published = published
+        limiter = RateLimiter(limit: Self.publishesPerMinute, window: 60, clock: clock, capacity: 10_000)
     }
 
     /// Snapshots the current values of `languages` (every project language when nil) into the
@@ -60,6 +69,8 @@ public struct ReleaseService: Sendable {
     public func publish(_ project: Project, languages requested: [String]?, by publisher: Publisher) async throws -> Release {
         let projectLanguages = try await storage.languages(of: project.id).map(\.code)
         let chosen = try Self.resolve(requested, among: projectLanguages)
+        let decision = limiter.record(project.id.rawValue)
+        guard decision.allowed else { throw PublishFailure.rateLimited(retryAfter: decision.retryAfter) }
         let release: Release
         do {
             release = try await storage.publishRelease(

@@ -1,4 +1,7 @@
 import BetterI18nCore
+@testable import BetterI18nHTTP
+@testable import BetterI18nMCP
+import Logging
 @testable import BetterI18nCLI
 import Foundation
 import Hummingbird
@@ -134,5 +137,70 @@ import Testing
         let last = typo.removeLast()
         typo.append(last == "A" ? "B" : "A")   // always a different last character
         #expect(failure(typo)?.contains("checksum") == true)
+    }
+}
+
+/// Defects found by reading (issue: cost that grows with the page): an MCP session runs only
+/// with the token that opened it or a newer, no wider one; overwriting tools say so; the stdio
+/// server never sends its token over plain http to another host; session ids stay out of logs.
+@Suite struct MCPSessionBindingTests {
+    private func rpc(_ client: any TestClientProtocol, token: String, session: String? = nil, _ body: [String: Any]) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json", .accept: MCPEndpointTests.accept, .authorization: "Bearer \(token)"]
+        if let session {
+            headers[.init("Mcp-Session-Id")!] = session
+            headers[.init("MCP-Protocol-Version")!] = "2025-06-18"
+        }
+        return try await client.execute(uri: "/mcp", method: .post, headers: headers,
+                                        body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+    }
+
+    @Test func aSessionAcceptsOnlyItsTokenOrANewerNoWiderOne() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "org:read projects:read keys:read")
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let narrow = try await partner.installation(scopes: ["org:read", "projects:read"])
+            let opened = try await rpc(client, token: narrow, ["jsonrpc": "2.0", "id": 1, "method": "initialize", "params": [
+                "protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": "test", "version": "1"],
+            ]])
+            let session = try #require(opened.headers[.init("Mcp-Session-Id")!])
+            let list: [String: Any] = ["jsonrpc": "2.0", "id": 2, "method": "tools/list"]
+            #expect(try await rpc(client, token: narrow, session: session, list).status == .ok)
+
+            world.clock.advance(by: 60)
+            // A newer token of the same grant with more scopes may not take the session over.
+            let wider = try await partner.installation()
+            #expect(try await rpc(client, token: wider, session: session, list).status == .notFound)
+            #expect(try await rpc(client, token: narrow, session: session, list).status == .ok, "the opening token still holds it")
+
+            world.clock.advance(by: 60)
+            // A newer token no wider than the opener's takes it over; the old one is then refused.
+            let renewed = try await partner.installation(scopes: ["org:read", "projects:read"])
+            #expect(try await rpc(client, token: renewed, session: session, list).status == .ok)
+            #expect(try await rpc(client, token: narrow, session: session, list).status == .notFound)
+        }
+    }
+
+    @Test func toolsThatOverwriteValuesAreMarkedDestructive() {
+        let destructive = Set(PartnerTools.definitions.filter { $0.annotations.destructiveHint == true }.map(\.name))
+        #expect(destructive.isSuperset(of: ["createKeys", "updateKeys", "setTranslations", "deleteKeys"]))
+        #expect(PartnerTools.definitions.filter { $0.annotations.readOnlyHint == true }.allSatisfy { !destructive.contains($0.name) })
+    }
+
+    @Test func theStdioServerSendsItsTokenOnlyOverHTTPSOrToLoopback() throws {
+        for allowed in ["https://api.example.com", "http://127.0.0.1:8080", "http://localhost:9000", "http://[::1]:8080", nil] {
+            #expect(throws: Never.self, "\(allowed ?? "default")") { _ = try MCPCommand.checkURL(allowed) }
+        }
+        for refused in ["http://api.example.com", "http://10.0.0.5:8080", "http://127.0.0.1.example.com"] {
+            #expect(throws: CommandFailure.self, "\(refused)") { _ = try MCPCommand.checkURL(refused) }
+        }
+    }
+
+    @Test func theTransportLogsNoSessionIDsAtTheDefaultLevel() {
+        var logger = Logger(label: "test")
+        logger.logLevel = .info
+        #expect(MCPRoutes.transportLogger(logger).logLevel >= .warning)
+        logger.logLevel = .error
+        #expect(MCPRoutes.transportLogger(logger).logLevel == .error)
     }
 }

@@ -34,6 +34,14 @@ struct MCPRoutes {
         }
     }
 
+    /// The SDK's transport logs session ids at `info`; a session id is a bearer capability
+    /// (with a token it continues the session), so its lines are kept to warnings and above.
+    static func transportLogger(_ logger: Logger) -> Logger {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        return quiet
+    }
+
     private func handle(_ request: Request) async throws -> Response {
         let token: AuthenticatedToken
         let raw = PartnerCredentials.token(from: request)
@@ -51,10 +59,11 @@ struct MCPRoutes {
         )
         let sessions = dependencies.mcpSessions
         if let id = request.headers[.mcpSessionID] {
-            guard let session = await sessions.session(id), session.grantID == token.grant.id else {
+            guard let session = await sessions.session(id), session.grantID == token.grant.id,
+                  session.admit(token: raw ?? "", expiresAt: token.state.token.expiresAt, scopes: token.scopes, projects: token.projects)
+            else {
                 return response(.error(statusCode: 404, .invalidRequest("Not Found: Session not found or expired")))
             }
-            session.touch(token: raw ?? "")
             let answer = await session.transport.handleRequest(mcpRequest)
             if request.method == .delete, answer.statusCode == 200 { await sessions.close(id) }
             return response(answer)
@@ -77,13 +86,16 @@ struct MCPRoutes {
                 ProtocolVersionValidator(),
                 SessionValidator(),
             ]),
-            logger: dependencies.logger
+            logger: Self.transportLogger(dependencies.logger)
         )
         let holder = TokenHolder()
         let api = InProcessPartnerAPI(router: router, token: { holder.session?.token ?? raw }, logger: dependencies.logger)
         let server = await BetterI18nMCPServer.make(api: api, version: BetterI18nVersion.current)
         try await server.start(transport: transport)
-        let session = MCPSessions.Session(id: id, grantID: token.grant.id, token: raw, server: server, transport: transport)
+        let session = MCPSessions.Session(
+            id: id, grantID: token.grant.id, scopes: token.scopes, projects: token.projects, token: raw,
+            expiresAt: token.state.token.expiresAt, server: server, transport: transport
+        )
         holder.session = session
         let answer = await transport.handleRequest(request)
         if case .error = answer {

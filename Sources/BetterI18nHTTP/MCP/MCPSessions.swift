@@ -6,30 +6,51 @@ import Synchronization
 /// Streamable-HTTP MCP sessions (SPEC §9): one `MCP.Server` and one stateful transport per
 /// `Mcp-Session-Id`, as the SDK requires (one server accepts one client).
 ///
-/// A session belongs to the grant whose token opened it: another grant's token gets "session
-/// not found". Tools use the newest token the session was called with, so a partner that mints
-/// a fresh installation token mid-session keeps its session.
+/// A session is bound to the token that opened it: tools run with that token, and only that
+/// token may call the session. A partner that mints a fresh installation token mid-session may
+/// hand the session over to it — a token of the same grant, minted later, whose scopes and
+/// projects are no wider than the opening token's; from then on only the new token is
+/// accepted. So two tokens of one grant can never run calls with each other's scopes (the
+/// tools read one token per session), and a session never gains a scope.
 public actor MCPSessions {
     final class Session: Sendable {
         let id: String
         let grantID: GrantID
+        /// What the opening token could do; no later token may do more.
+        let scopes: ScopeSet
+        let projects: ProjectReach
         let server: Server
         let transport: StatefulHTTPServerTransport
-        private let state: Mutex<(token: String, lastUsed: ContinuousClock.Instant)>
+        private let state: Mutex<(token: String, expiresAt: Date, lastUsed: ContinuousClock.Instant)>
 
-        init(id: String, grantID: GrantID, token: String, server: Server, transport: StatefulHTTPServerTransport) {
+        init(id: String, grantID: GrantID, scopes: ScopeSet, projects: ProjectReach, token: String, expiresAt: Date,
+             server: Server, transport: StatefulHTTPServerTransport) {
             self.id = id
             self.grantID = grantID
+            self.scopes = scopes
+            self.projects = projects
             self.server = server
             self.transport = transport
-            state = Mutex((token, .now))
+            state = Mutex((token, expiresAt, .now))
         }
 
         var token: String { state.withLock { $0.token } }
         var lastUsed: ContinuousClock.Instant { state.withLock { $0.lastUsed } }
 
-        func touch(token: String) {
-            state.withLock { $0 = (token, .now) }
+        /// Whether `token` (raw, expiring at `expiresAt`, reaching `scopes` and `projects`) may
+        /// call this session; a newer, no wider token takes the session over.
+        func admit(token: String, expiresAt: Date, scopes: ScopeSet, projects: ProjectReach) -> Bool {
+            state.withLock { state in
+                if state.token == token {
+                    state.lastUsed = .now
+                    return true
+                }
+                guard expiresAt > state.expiresAt, scopes.isSubset(of: self.scopes),
+                      projects.intersection(self.projects) == projects
+                else { return false }
+                state = (token, expiresAt, .now)
+                return true
+            }
         }
     }
 

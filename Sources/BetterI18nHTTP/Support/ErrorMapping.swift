@@ -26,6 +26,9 @@ extension APIError {
             switch failure {
             case .invalidLanguages(let problems): self = .validationFailed(problems.map(\.itemError))
             case .notFound: self = .notFound
+            case .rateLimited(let retryAfter):
+                self = APIError(.rateLimited, "Too many publishes of this project; retry in \(retryAfter) s.",
+                                headers: [.retryAfter: String(retryAfter)])
             }
         case let failure as InstallationTokens.Failure:
             switch failure {
