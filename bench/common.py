@@ -61,10 +61,10 @@ class BenchServer:
     """`better-i18n serve` (release) on a fresh database with a user, an organization, a
     project and a confidential client; limits raised so they do not shape the measurement."""
 
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), database=None):
         self.binary = os.path.join(ROOT, ".build", "release", "better-i18n")
         self.work = tempfile.mkdtemp(prefix="better-i18n-bench-")
-        self.database = "sqlite://" + os.path.join(self.work, "bench.sqlite")
+        self.database = database or "sqlite://" + os.path.join(self.work, "bench.sqlite")
         self.admin("create-user", "--email", "bench@example.com", "--name", "Bench", "--password", PASSWORD)
         self.admin("create-org", "--slug", "bench", "--name", "Bench", "--owner", "bench@example.com")
         self.project = self.admin("create-project", "--org", "bench", "--slug", "web", "--name", "Web",
@@ -142,3 +142,25 @@ def wrk(script, base, threads, duration, env=None, connections=None, path=""):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "total": total,
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "raw": out}
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster on a loopback port (Debian's binaries, run as the
+    postgres user, as .ci/run does), for benchmarks on the multi-instance backend."""
+
+    def __init__(self, port=None):
+        import glob
+        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        self.port = port or free_port()
+        self.root = tempfile.mkdtemp(prefix="better-i18n-bench-pg-")
+        subprocess.run(["chown", "postgres:postgres", self.root], check=True)
+        self._as_postgres(f"{self.bin}/initdb -D {self.root}/data -U postgres --auth-local=trust --auth-host=trust -E UTF8")
+        self._as_postgres(f"{self.bin}/pg_ctl -D {self.root}/data -l {self.root}/log "
+                          f"-o '-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200' -w start")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _as_postgres(self, command):
+        subprocess.run(["su", "postgres", "-c", command], check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        self._as_postgres(f"{self.bin}/pg_ctl -D {self.root}/data -m fast stop")

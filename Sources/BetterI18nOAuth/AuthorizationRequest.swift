@@ -70,7 +70,7 @@ public struct AuthorizationRequestValidator: Sendable {
                 return fail(.unsupportedResponseType("response_type=\(responseType.prefix(40))"))
             }
             let challenge = try checkPKCE(parameters)
-            let scopes = try checkScopes(parameters)
+            let scopes = try checkScopes(parameters, client: client)
             let resource = try checkResource(parameters)
             return .valid(AuthorizationRequest(
                 client: client, redirectURI: redirectURI, scopes: scopes, state: state,
@@ -95,13 +95,22 @@ public struct AuthorizationRequestValidator: Sendable {
         return challenge
     }
 
-    /// An omitted scope means the default-on scopes (SPEC §5.3); unknown scopes are refused.
-    private func checkScopes(_ parameters: OAuthParameters) throws -> ScopeSet {
+    /// An omitted scope means the default-on scopes the client registered (SPEC §5.3); unknown
+    /// scopes, and scopes beyond the client's registration (RFC 7591 `scope`), are refused.
+    private func checkScopes(_ parameters: OAuthParameters, client: OAuthClient) throws -> ScopeSet {
         guard let raw = try parameters.single("scope") else {
-            return ScopeSet(Scope.defaultOn)
+            let defaults = ScopeSet(Scope.defaultOn.filter(client.scopes.contains))
+            guard !defaults.isEmpty else {
+                throw OAuthError.invalidScope("The client registered no default scope; name the scopes to request.", detail: "no scope")
+            }
+            return defaults
         }
         guard let scopes = ScopeSet(parsing: raw), !scopes.isEmpty else {
             throw OAuthError.invalidScope("The requested scope is unknown or empty.", detail: "scope=\(raw.prefix(200))")
+        }
+        guard scopes.isSubset(of: client.scopes) else {
+            throw OAuthError.invalidScope("The requested scope is beyond what this client registered.",
+                                          detail: "scope=\(raw.prefix(200)) registered=\(client.scopes)")
         }
         return scopes
     }

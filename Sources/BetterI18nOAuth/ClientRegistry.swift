@@ -33,7 +33,8 @@ public struct ClientRegistry: Sendable {
     /// once; only its digest is stored.
     public func register(
         name rawName: String, type rawType: String, redirectURIs rawURIs: [String], owner: UserID?,
-        logoURI: String? = nil, clientURI: String? = nil, verified: Bool = true, actor: String
+        logoURI: String? = nil, clientURI: String? = nil, verified: Bool = true, scopes: ScopeSet = ScopeSet(Scope.allCases),
+        actor: String
     ) async throws -> (client: OAuthClient, secret: Secret?) {
         let name = try DisplayName(rawName)
         let type = try ClientType(parsing: rawType)
@@ -44,7 +45,7 @@ public struct ClientRegistry: Sendable {
         let now = clock.now()
         let client = OAuthClient(
             id: .generate(using: random), name: name.value, type: type, redirectURIs: uris, logoURI: logo, clientURI: home,
-            ownerUserID: owner, secretDigest: secret?.digest, isVerified: verified, createdAt: now
+            ownerUserID: owner, secretDigest: secret?.digest, isVerified: verified, createdAt: now, scopes: scopes
         )
         try await storage.createClient(client)
         try await storage.recordAudit(AuditEvent(

@@ -91,7 +91,8 @@ public struct DynamicRegistration: Sendable {
         do {
             registered = try await registry.register(
                 name: name, type: type.rawValue, redirectURIs: metadata.redirect_uris ?? [], owner: nil,
-                logoURI: metadata.logo_uri, clientURI: metadata.client_uri, verified: false, actor: "dynamic-registration"
+                logoURI: metadata.logo_uri, clientURI: metadata.client_uri, verified: false, scopes: scope,
+                actor: "dynamic-registration"
             )
         } catch let error as ValidationError where error.field == "redirect_uri" {
             throw OAuthError.invalidRedirectURI(error.message)

@@ -35,6 +35,31 @@ import Testing
         }
     }
 
+    @Test func aClientIsOfferedOnlyTheScopesItRegistered() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let response = try await register(client, [
+                "client_name": "Reader", "redirect_uris": ["http://127.0.0.1:3000/cb"], "token_endpoint_auth_method": "none",
+                "scope": "org:read projects:read",
+            ])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+            let id = try #require(object["client_id"] as? String)
+            #expect(try await world.storage.client(id: ClientID(unchecked: id))?.scopes == ScopeSet([.orgRead, .projectsRead]))
+            let driver = OAuthDriver(client: client, world: world)
+            try await driver.signIn()
+            // Beyond the registration: refused (as a page: the client is unverified).
+            let wider = try await driver.consentPage(clientID: id, redirectURI: "http://127.0.0.1:3000/cb", pkce: PKCEPair(),
+                                                     scope: "org:read translations:publish")
+            #expect(wider.status == .badRequest)
+            #expect(wider.headers[.location] == nil)
+            // No scope named: the default-on scopes it registered, nothing more.
+            let page = try await driver.consentPage(clientID: id, redirectURI: "http://127.0.0.1:3000/cb", pkce: PKCEPair())
+            #expect(page.status == .ok)
+            #expect(Set(page.checkedScopes) == ["org:read", "projects:read"])
+            #expect(!page.text.contains(#"value="translations:publish""#))
+        }
+    }
+
     @Test func badMetadataIsRefused() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in

@@ -201,11 +201,15 @@ public struct OAuthClient: Sendable, Equatable {
     /// Dynamically registered apps (RFC 7591) are shown as unverified on the consent screen.
     public var isVerified: Bool
     public var createdAt: Date
+    /// The scopes the client registered (RFC 7591 `scope`): it may never ask for more. Every
+    /// scope for clients registered by people and operators.
+    public var scopes: ScopeSet
 
     public init(
         id: ClientID, name: String, type: ClientType, redirectURIs: [String], logoURI: String?, clientURI: String?,
-        ownerUserID: UserID?, secretDigest: SecretDigest?, isVerified: Bool, createdAt: Date
+        ownerUserID: UserID?, secretDigest: SecretDigest?, isVerified: Bool, createdAt: Date, scopes: ScopeSet = ScopeSet(Scope.allCases)
     ) {
+        self.scopes = scopes
         self.id = id
         self.name = name
         self.type = type

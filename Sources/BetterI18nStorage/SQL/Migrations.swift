@@ -284,6 +284,11 @@ enum Migrations {
             """,
             "CREATE INDEX translation_keys_deleted ON translation_keys (project_id) WHERE deleted_at IS NOT NULL",
         ]),
+        // The scopes a client registered (RFC 7591 `scope`); NULL for clients registered before,
+        // which may ask for every scope as they could.
+        Migration(version: 8, name: "client_scopes", statements: [
+            "ALTER TABLE oauth_clients ADD COLUMN scopes TEXT",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

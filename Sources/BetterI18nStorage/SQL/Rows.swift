@@ -100,7 +100,8 @@ enum Rows {
             ownerUserID: try row.decode(column: "owner_user_id", as: String?.self).map(UserID.init(unchecked:)),
             secretDigest: try row.decode(column: "secret_digest", as: String?.self).map(SecretDigest.init(hex:)),
             isVerified: try row.decode(column: "is_verified", as: Int.self) != 0,
-            createdAt: try date(row, "created_at")
+            createdAt: try date(row, "created_at"),
+            scopes: try optionalString(row, "scopes").flatMap(ScopeSet.init(parsing:)) ?? ScopeSet(Scope.allCases)
         )
     }
 }

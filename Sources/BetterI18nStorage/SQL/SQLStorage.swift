@@ -505,11 +505,12 @@ extension SQLStorage {
         try await driver.writing { database in
             try await database.raw("""
                 INSERT INTO oauth_clients (id, name, type, redirect_uris, logo_uri, client_uri, owner_user_id,
-                                           secret_digest, is_verified, created_at)
+                                           secret_digest, is_verified, created_at, scopes)
                 VALUES (\(bind: client.id.rawValue), \(bind: client.name), \(bind: client.type.rawValue),
                         \(bind: redirectURIs), \(bind: client.logoURI), \(bind: client.clientURI),
                         \(bind: client.ownerUserID?.rawValue), \(bind: client.secretDigest?.hex),
-                        \(bind: client.isVerified ? 1 : 0), \(bind: client.createdAt.millisecondsSince1970))
+                        \(bind: client.isVerified ? 1 : 0), \(bind: client.createdAt.millisecondsSince1970),
+                        \(bind: client.scopes.description))
                 """).run()
         }
     }
