@@ -191,4 +191,36 @@ import Testing
         #expect(try await cast.storage.consumeRegistrationToken(digest: token.digest, at: cast.now))
         #expect(try await cast.storage.consumeRegistrationToken(digest: token.digest, at: cast.now) == false)
     }
+
+    @Test(arguments: Backend.available)
+    func concurrentFirstApprovalsOfOnePairEndInOneGrant(backend: Backend) async throws {
+        let cast = try await cast(backend)
+        let results = try await withThrowingTaskGroup(of: (grant: Grant, created: Bool).self) { group in
+            for _ in 0..<8 { group.addTask { try await grant(cast) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(results.map(\.grant.id)).count == 1, "every approval ends in the same grant")
+        #expect(results.filter(\.created).count == 1, "exactly one created it")
+        let live = try await cast.storage.grantListings(organizations: [cast.organization.id]).filter { !$0.grant.isRevoked }
+        #expect(live.count == 1)
+    }
+
+    @Test(arguments: Backend.available)
+    func aUsersPendingRequestsBeyondTheNewestFiftyAreDropped(backend: Backend) async throws {
+        let cast = try await cast(backend)
+        var ids: [String] = []
+        for index in 0..<(SQLStorage.pendingAuthorizationsPerUser + 10) {
+            let pending = PendingAuthorization(
+                id: Base62.random(count: 32, from: SystemRandomSource()), userID: cast.user.id, clientID: cast.client.id,
+                redirectURI: "http://127.0.0.1/cb", scopes: ScopeSet([.orgRead]), state: "s", codeChallenge: "c", resource: nil,
+                createdAt: cast.now.addingTimeInterval(Double(index)), expiresAt: cast.now.addingTimeInterval(600 + Double(index))
+            )
+            try await cast.storage.createPendingAuthorization(pending)
+            ids.append(pending.id)
+        }
+        for (index, id) in ids.enumerated() {
+            let kept = try await cast.storage.pendingAuthorization(id: id, userID: cast.user.id, at: cast.now) != nil
+            #expect(kept == (index >= 10), "request \(index)")
+        }
+    }
 }

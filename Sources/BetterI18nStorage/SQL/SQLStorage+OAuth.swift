@@ -67,8 +67,19 @@ extension SQLStorage {
                         \(bind: pending.codeChallenge), \(bind: pending.resource),
                         \(bind: pending.createdAt.millisecondsSince1970), \(bind: pending.expiresAt.millisecondsSince1970))
                 """).run()
+            // A user's pending requests beyond the newest ones are dropped, never refused: a
+            // client looping on /authorize cannot grow the table.
+            try await database.raw("""
+                DELETE FROM pending_authorizations
+                WHERE user_id = \(bind: pending.userID.rawValue) AND id NOT IN (
+                    SELECT id FROM pending_authorizations WHERE user_id = \(bind: pending.userID.rawValue)
+                    ORDER BY created_at DESC, id DESC LIMIT \(literal: Self.pendingAuthorizationsPerUser))
+                """).run()
         }
     }
+
+    /// Pending authorization requests kept per user (the newest).
+    public static let pendingAuthorizationsPerUser = 50
 
     public func pendingAuthorization(id: String, userID: UserID, at time: Date) async throws -> PendingAuthorization? {
         try await driver.reading { database in
@@ -149,6 +160,21 @@ extension SQLStorage {
         projectIDs: [ProjectID], at time: Date
     ) async throws -> (grant: Grant, created: Bool) {
         let projects = Rows.json(projectIDs.map(\.rawValue))
+        do {
+            return try await upsertGrant(newID: newID, clientID: clientID, organizationID: organizationID, userID: userID,
+                                         scopes: scopes, projects: projects, at: time)
+        } catch let error as StorageError where error.isConflict {
+            // Two first approvals of one pair raced (PostgreSQL runs them side by side): the other
+            // one's grant exists now, and this approval updates it in place.
+            return try await upsertGrant(newID: newID, clientID: clientID, organizationID: organizationID, userID: userID,
+                                         scopes: scopes, projects: projects, at: time)
+        }
+    }
+
+    private func upsertGrant(
+        newID: GrantID, clientID: ClientID, organizationID: OrganizationID, userID: UserID, scopes: ScopeSet, projects: String,
+        at time: Date
+    ) async throws -> (grant: Grant, created: Bool) {
         let result = try await driver.writing { database in
             let ms = time.millisecondsSince1970
             let updated = try await database.raw("""
