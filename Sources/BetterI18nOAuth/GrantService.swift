@@ -27,6 +27,57 @@ public struct GrantService: Sendable {
         return try await storage.grantListings(organizations: organizations)
     }
 
+    /// What Settings → Connected apps shows a user: the grants of every organization they
+    /// administer with the names of the projects they cover, and the newest audit events of
+    /// those organizations with readable actors and apps.
+    public struct Overview: Sendable {
+        public struct Event: Sendable {
+            public let event: AuditEvent
+            public let clientName: String?
+            public let actorName: String
+        }
+
+        public let grants: [GrantListing]
+        public let projectNames: [ProjectID: String]
+        public let events: [Event]
+    }
+
+    public func overview(for user: User, eventLimit: Int = 100) async throws -> Overview {
+        let administered = try await storage.memberships(of: user.id).filter(\.role.canAdminister).map(\.organization.id)
+        let grants = try await storage.grantListings(organizations: administered)
+        var projectNames: [ProjectID: String] = [:]
+        var clientNames: [ClientID: String] = [:]
+        for organization in Set(grants.map(\.grant.organizationID)) {
+            for project in try await storage.projects(in: organization) { projectNames[project.id] = project.name }
+        }
+        for listing in grants { clientNames[listing.grant.clientID] = listing.clientName }
+        var audit: [AuditEvent] = []
+        for organization in administered {
+            audit += try await storage.auditEvents(organization: organization, limit: 50)
+        }
+        audit.sort { $0.createdAt > $1.createdAt }
+        var actors: [String: String] = [:]
+        var events: [Overview.Event] = []
+        for event in audit.prefix(eventLimit) {
+            let actor: String
+            if let known = actors[event.actor] {
+                actor = known
+            } else {
+                actor = try await actorName(event.actor)
+                actors[event.actor] = actor
+            }
+            events.append(Overview.Event(event: event, clientName: event.clientID.map { clientNames[$0] ?? $0.rawValue }, actorName: actor))
+        }
+        return Overview(grants: grants, projectNames: projectNames, events: events)
+    }
+
+    /// A person's email for `usr_` actors; clients and the operator as recorded.
+    private func actorName(_ actor: String) async throws -> String {
+        if let id = UserID(actor), let user = try await storage.user(id: id) { return user.email.value }
+        if let id = ClientID(actor) { return "the app (\(id.rawValue))" }
+        return actor == "operator" ? "an operator" : actor
+    }
+
     /// Revokes on behalf of a dashboard user, who must administer the grant's organization.
     public func revoke(_ id: GrantID, by user: User) async throws -> Grant {
         guard let grant = try await storage.grant(id: id) else { throw Failure.notFound }

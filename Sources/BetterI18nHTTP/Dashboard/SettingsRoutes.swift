@@ -116,56 +116,30 @@ struct SettingsRoutes {
     }
 
     private func connectedApps(user: User, context: AppRequestContext, flash: String?) async throws -> Response {
-        let storage = dependencies.storage
-        let listings = try await dependencies.oauth.grants.listings(for: user)
+        let overview = try await dependencies.oauth.grants.overview(for: user)
         let csrf = context.sessionSecret.map(CSRFToken.derive(from:)) ?? ""
-        var projectNames: [ProjectID: String] = [:]
-        var clientNames: [ClientID: String] = [:]
-        for listing in listings {
-            clientNames[listing.grant.clientID] = listing.clientName
-            for project in try await storage.projects(in: listing.grant.organizationID) { projectNames[project.id] = project.name }
-        }
-        let grants = listings.map { listing in
+        let grants = overview.grants.map { listing in
             let grant = listing.grant
             return GrantView(
                 id: grant.id.rawValue, clientName: listing.clientName, clientID: grant.clientID.rawValue,
                 verified: listing.clientVerified, organization: listing.organizationName,
                 scopes: grant.scopes.sorted.map(\.rawValue),
-                projects: grant.projectIDs.isEmpty ? "All projects" : grant.projectIDs.map { projectNames[$0] ?? $0.rawValue }.joined(separator: ", "),
+                projects: grant.projectIDs.isEmpty ? "All projects"
+                    : grant.projectIDs.map { overview.projectNames[$0] ?? $0.rawValue }.joined(separator: ", "),
                 approvedBy: listing.approvedByEmail, createdAt: Self.display(grant.createdAt),
                 lastUsed: grant.lastUsedAt.map(Self.display) ?? "Never", revoked: grant.isRevoked, csrf: csrf
             )
         }
-        var audit: [AuditEvent] = []
-        for membership in try await storage.memberships(of: user.id) where membership.role.canAdminister {
-            audit += try await storage.auditEvents(organization: membership.organization.id, limit: 50)
-        }
-        audit.sort { $0.createdAt > $1.createdAt }
-        var actors: [String: String] = [:]
-        var events: [EventView] = []
-        for event in audit.prefix(100) {
-            events.append(EventView(
-                at: Self.display(event.createdAt), kind: event.kind.rawValue,
-                client: event.clientID.map { clientNames[$0] ?? $0.rawValue } ?? "",
-                actor: try await actorName(event.actor, cache: &actors),
-                details: event.details.isEmpty ? nil : event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " · ")
-            ))
+        let events = overview.events.map { entry in
+            EventView(
+                at: Self.display(entry.event.createdAt), kind: entry.event.kind.rawValue, client: entry.clientName ?? "",
+                actor: entry.actorName,
+                details: entry.event.details.isEmpty ? nil
+                    : entry.event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " · ")
+            )
         }
         let view = ConnectedAppsView(flash: flash, grants: grants, events: events, hasEvents: !events.isEmpty)
         return HTMLResponse.make(PageRenderer.shared.render("connected-apps", title: "Connected apps", context: view, user: context.signedInUser))
-    }
-
-    /// A person's email for `usr_` actors; clients and the operator as recorded.
-    private func actorName(_ actor: String, cache: inout [String: String]) async throws -> String {
-        if let known = cache[actor] { return known }
-        var name = actor == "operator" ? "an operator" : actor
-        if let id = UserID(actor), let user = try await dependencies.storage.user(id: id) {
-            name = user.email.value
-        } else if let id = ClientID(actor) {
-            name = "the app (\(id.rawValue))"
-        }
-        cache[actor] = name
-        return name
     }
 
     // MARK: Developer apps
