@@ -38,11 +38,11 @@ def median_ms(session, url, headers, runs):
     return statistics.median(times)
 
 
-def deep_cursor(session, url, headers, pages):
-    """The cursor `pages` pages of 1,000 into a listing."""
+def deep_cursor(session, url, headers, pages, size=1000):
+    """The cursor `pages` pages of `size` into a listing."""
     cursor = None
     for _ in range(pages):
-        body = session.get(url + ("&" if "?" in url else "?") + "limit=1000" + (f"&cursor={cursor}" if cursor else ""),
+        body = session.get(url + ("&" if "?" in url else "?") + f"limit={size}" + (f"&cursor={cursor}" if cursor else ""),
                            headers=headers).json()
         cursor = body.get("next_cursor") or cursor
         if not body.get("next_cursor"):
@@ -102,7 +102,7 @@ def run_backend(name, database, args):
         for label, listing in [("keys, deep page", "/keys"), ("translations, deep page", "/translations")]:
             depth = max(1, args.keys // 2000)
             big_cursor = deep_cursor(session, server.base + big + listing, auth, depth)
-            small_cursor = deep_cursor(session, server.base + small + listing, auth, 1)
+            small_cursor = deep_cursor(session, server.base + small + listing, auth, 1, size=500)
             timings[label] = (median_ms(session, f"{server.base}{big}{listing}?limit=100&cursor={big_cursor}", auth, args.runs),
                               median_ms(session, f"{server.base}{small}{listing}?limit=100&cursor={small_cursor}", auth, args.runs))
         started = time.perf_counter()

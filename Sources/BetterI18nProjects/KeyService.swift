@@ -66,9 +66,19 @@ public struct KeyService: Sendable {
     public func createKeys(_ items: [NewKey], in project: Project, policy: ConflictPolicy, author: String) async throws -> KeyResult {
         try Self.checkCount(items.count)
         let languages = Set(try await storage.languages(of: project.id).map(\.code))
-        let existing = try await storage.keys(in: project.id, includingDeleted: false)
+        // Only the keys this request names, and their nesting neighbours, are read: a write
+        // costs the request, not the project.
+        let named = items.compactMap { item -> KeyPosition? in
+            guard let name = try? KeyName(item.name), let namespace = try? item.namespace.map(NamespaceName.init) ?? .default else { return nil }
+            return KeyPosition(namespace: namespace.value, name: name.value)
+        }
+        let existing = try await storage.liveKeys(in: project.id, ids: [], names: named)
         let byName = Dictionary(existing.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
-        var nesting = Self.nestingIndexes(existing)
+        var nesting: [String: KeyNesting.Index] = [:]
+        for (namespace, positions) in Dictionary(grouping: named, by: \.namespace) {
+            let neighbours = try await storage.nestingNeighbours(in: project.id, namespace: namespace, names: positions.map(\.name))
+            nesting[namespace] = KeyNesting.Index(neighbours)
+        }
         let now = clock.now()
         var problems: [ItemProblem] = []
         var seen: Set<String> = []
@@ -138,8 +148,9 @@ public struct KeyService: Sendable {
     public func updateKey(
         _ rawID: String, in project: Project, name: String?, namespace: String?, description: String??
     ) async throws -> TranslationKey {
-        let keys = try await storage.keys(in: project.id, includingDeleted: false)
-        guard let id = KeyID(rawID), var key = keys.first(where: { $0.id == id }) else { throw KeyFailure.notFound }
+        guard let id = KeyID(rawID), var key = try await storage.liveKeys(in: project.id, ids: [id], names: []).first else {
+            throw KeyFailure.notFound
+        }
         let original = key
         do {
             if let name { key.name = try KeyName(name) }
@@ -152,8 +163,9 @@ public struct KeyService: Sendable {
             throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "invalid_description", message: "at most 2000 characters")])
         }
         if key.name != original.name || key.namespace != original.namespace {
-            let others = keys.filter { $0.id != id && $0.namespace == key.namespace }
-            if let conflict = KeyNesting.Index(others.map(\.name.value)).conflict(for: key.name.value) {
+            var neighbours = try await storage.nestingNeighbours(in: project.id, namespace: key.namespace.value, names: [key.name.value])
+            if original.namespace == key.namespace { neighbours.removeAll { $0 == original.name.value } }   // itself
+            if let conflict = KeyNesting.Index(neighbours).conflict(for: key.name.value) {
                 throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "key_conflict", message: conflict.message(for: key.name.value))])
             }
         }
@@ -171,7 +183,7 @@ public struct KeyService: Sendable {
     /// Soft-deletes keys; an unknown id is an item error and nothing is deleted.
     public func deleteKeys(_ rawIDs: [String], in project: Project) async throws -> Int {
         try Self.checkCount(rawIDs.count)
-        let live = Set(try await storage.keys(in: project.id, includingDeleted: false).map(\.id))
+        let live = Set(try await storage.liveKeys(in: project.id, ids: rawIDs.compactMap(KeyID.init), names: []).map(\.id))
         var ids: [KeyID] = []
         var problems: [ItemProblem] = []
         for (index, raw) in rawIDs.enumerated() {
@@ -195,7 +207,10 @@ public struct KeyService: Sendable {
     public func setTranslations(_ items: [NewValue], in project: Project, author: String) async throws -> Int {
         try Self.checkCount(items.count)
         let languages = Set(try await storage.languages(of: project.id).map(\.code))
-        let keys = try await storage.keys(in: project.id, includingDeleted: false)
+        let keys = try await storage.liveKeys(
+            in: project.id, ids: items.compactMap { $0.keyID.flatMap(KeyID.init) },
+            names: items.compactMap { item in item.key.map { KeyPosition(namespace: item.namespace ?? NamespaceName.default.value, name: $0) } }
+        )
         let byID = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let byName = Dictionary(keys.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
         let now = clock.now()
@@ -228,11 +243,6 @@ public struct KeyService: Sendable {
         guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
         try await storage.saveTranslations(values)
         return values.count
-    }
-
-    /// The nesting keys of each namespace, for refusing names that would collide with them.
-    static func nestingIndexes(_ keys: [TranslationKey]) -> [String: KeyNesting.Index] {
-        Dictionary(grouping: keys, by: \.namespace.value).mapValues { KeyNesting.Index($0.map(\.name.value)) }
     }
 
     // MARK: Reading

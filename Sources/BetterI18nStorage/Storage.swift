@@ -69,6 +69,12 @@ public protocol TranslationStore: Sendable {
     /// Up to `query.limit` values of live keys after `query.after`, in (namespace, name,
     /// language) order, with their keys, filtered in the database.
     func translationPage(in project: ProjectID, _ query: TranslationPageQuery) async throws -> [(key: TranslationKey, value: Translation)]
+    /// The live keys among these ids and (namespace, name) pairs: what one write request names,
+    /// read by index, whatever the project's size.
+    func liveKeys(in project: ProjectID, ids: [KeyID], names: [KeyPosition]) async throws -> [TranslationKey]
+    /// Names of live keys of `namespace` that are `names`, dot-prefixes of them, or have one of
+    /// them as a dot-prefix: what a create or rename must not collide with (SPEC §8).
+    func nestingNeighbours(in project: ProjectID, namespace: String, names: [String]) async throws -> [String]
     /// What the next publish of each language would change, from the values' publish marks
     /// (an index of unpublished values), without reading the release.
     func pendingValues(in project: ProjectID) async throws -> [PendingValue]

@@ -39,11 +39,14 @@ struct KeyRoutes {
         let (_, project) = try await project(context, .keysRead)
         let query = request.uri.queryParameters
         let page = try Page(request)
-        let found = try await keys.keys(
-            in: project, namespace: query["namespace"].map(String.init), search: query["search"].map(String.init),
-            missingLanguage: query["missing_language"].map(String.init), after: try page.position(KeyPosition.self), limit: page.limit
-        )
-        return JSONResponse.make(ListPage(items: found.keys.map(Wire.key), nextCursor: found.next.map(Page.cursor)), status: .ok)
+        let after: KeyPosition? = try page.position(KeyPosition.self)
+        let namespace: String? = query["namespace"].map(String.init)
+        let search: String? = query["search"].map(String.init)
+        let missing: String? = query["missing_language"].map(String.init)
+        let found = try await keys.keys(in: project, namespace: namespace, search: search, missingLanguage: missing, after: after, limit: page.limit)
+        let items: [BetterI18nAPI.Key] = found.keys.map(Wire.key)
+        let next: String? = found.next.map { Page.cursor($0) }
+        return JSONResponse.make(ListPage(items: items, nextCursor: next), status: .ok)
     }
 
     private func createKeys(_ request: Request, _ context: AppRequestContext) async throws -> Response {

@@ -476,6 +476,56 @@ extension SQLStorage {
         }
     }
 
+    public func liveKeys(in project: ProjectID, ids: [KeyID], names: [KeyPosition]) async throws -> [TranslationKey] {
+        guard !ids.isEmpty || !names.isEmpty else { return [] }
+        return try await driver.reading { database in
+            var found: [TranslationKey] = []
+            for chunk in ids.map(\.rawValue).chunked(500) {
+                found += try await database.raw("""
+                    SELECT * FROM translation_keys
+                    WHERE project_id = \(bind: project.rawValue) AND deleted_at IS NULL AND id IN (\(binds: chunk))
+                    """).all().map(Rows.key)
+            }
+            for chunk in names.chunked(400) {
+                let pairs = SQLList(chunk.map { SQLQueryString("(\(bind: $0.namespace), \(bind: $0.name))") })
+                found += try await database.raw("""
+                    SELECT * FROM translation_keys
+                    WHERE project_id = \(bind: project.rawValue) AND deleted_at IS NULL AND (namespace, name) IN (\(pairs))
+                    """).all().map(Rows.key)
+            }
+            return found
+        }
+    }
+
+    public func nestingNeighbours(in project: ProjectID, namespace: String, names: [String]) async throws -> [String] {
+        guard !names.isEmpty else { return [] }
+        var exact = Set<String>()
+        for name in names {
+            exact.insert(name)
+            for prefix in KeyNesting.properPrefixes(name) { exact.insert(prefix) }
+        }
+        let candidates = Array(exact)
+        return try await driver.reading { database in
+            var found: [String] = []
+            for chunk in candidates.chunked(500) {
+                found += try await database.raw("""
+                    SELECT name FROM translation_keys
+                    WHERE project_id = \(bind: project.rawValue) AND namespace = \(bind: namespace) AND deleted_at IS NULL
+                      AND name IN (\(binds: chunk))
+                    """).all().map { try Rows.string($0, "name") }
+            }
+            // Keys below a name: the range ["name.", "name/"), '/' being the byte after '.'.
+            for name in Set(names) where KeyNesting.nests(name) {
+                found += try await database.raw("""
+                    SELECT name FROM translation_keys
+                    WHERE project_id = \(bind: project.rawValue) AND namespace = \(bind: namespace) AND deleted_at IS NULL
+                      AND name > \(bind: name + ".") AND name < \(bind: name + "/") LIMIT 1
+                    """).all().map { try Rows.string($0, "name") }
+            }
+            return found
+        }
+    }
+
     /// `%text%` for a case-insensitive LIKE, with `%`, `_` and `\` matched literally.
     static func likePattern(_ text: String) -> String {
         var escaped = ""
@@ -592,5 +642,12 @@ extension SQLStorage {
                     """).run()
             }
         }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements, for bind lists kept under driver limits.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
