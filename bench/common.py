@@ -45,13 +45,15 @@ def median_run(runs):
 
 
 def print_table(title, rows, baseline_name):
-    """One table: rate, latencies and the ratio to the same run's baseline row."""
-    base = dict(rows)[baseline_name]["rps"]
+    """One table: rate, latencies and the ratio to the same run's baseline row (`baseline_name`,
+    or a dict naming each row's own baseline row)."""
+    by_name = dict(rows)
     width = max(36, max(len(name) for name, _ in rows) + 2)
     print(f"\n{title}")
     print(f"{'measure':<{width}}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'cores':>7}{'non-2xx':>9}")
     for name, r in rows:
         cores = f"{r['cores']:.2f}" if r.get("cores") is not None else "-"
+        base = by_name[baseline_name[name] if isinstance(baseline_name, dict) else baseline_name]["rps"]
         print(f"{name:<{width}}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['rps'] / base:>8.2f}{cores:>7}{r['non2xx']:>9}")
 
 
