@@ -27,7 +27,7 @@ import time
 
 import requests
 
-from common import ROOT, BenchServer, build_release, free_port, wrk
+from common import ROOT, BenchServer, build_release, free_port, print_table, wrk
 
 LANGUAGES = ["de", "fr", "es", "it", "nl", "pt", "pl", "sv", "ja"]
 
@@ -82,7 +82,7 @@ http {{
     return port, work
 
 
-def compare(label, server_url, nginx_url, args, target):
+def compare(label, server_url, nginx_url, args, target, rows):
     a = requests.get(server_url)
     b = requests.get(nginx_url)
     assert a.status_code == 200 and b.status_code == 200, (a.status_code, b.status_code)
@@ -93,6 +93,7 @@ def compare(label, server_url, nginx_url, args, target):
     print(f"    better-i18n  {ours['rps']:>10,.0f} req/s  p50 {ours['p50']:.2f} ms  p99 {ours['p99']:.2f} ms  non-2xx {ours['non2xx']}")
     print(f"    nginx        {theirs['rps']:>10,.0f} req/s  p50 {theirs['p50']:.2f} ms  p99 {theirs['p99']:.2f} ms  non-2xx {theirs['non2xx']}")
     print(f"    ratio        {ours['rps'] / theirs['rps']:.2f}x nginx (target >= {target:.2f})")
+    rows += [(f"nginx, {label} (baseline)", theirs), (f"better-i18n, {label}", ours)]
 
 
 def main():
@@ -169,8 +170,13 @@ def main():
         print(f"cdn export: {time.perf_counter() - started:.1f} s")
         port, nginx_work = nginx(export)
         print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, latest de.json, identity encoding:")
-        compare("10,000-key project", latest, f"http://127.0.0.1:{port}/bench/web/de.json", args, 0.9)
-        compare("30-key project", f"{server.base}/cdn/bench/small/de.json", f"http://127.0.0.1:{port}/bench/small/de.json", args, 1.0)
+        rows = []
+        compare("10,000-key project", latest, f"http://127.0.0.1:{port}/bench/web/de.json", args, 0.9, rows)
+        compare("30-key project", f"{server.base}/cdn/bench/small/de.json", f"http://127.0.0.1:{port}/bench/small/de.json", args, 1.0,
+                rows)
+        # One table for comparing runs; each ratio is against nginx serving the same file.
+        print_table("CDN, latest de.json, identity encoding (ratio: vs nginx serving the same file, same run)", rows,
+                    {name: rows[i - i % 2][0] for i, (name, _) in enumerate(rows)})
     finally:
         if nginx_work:
             subprocess.run(["nginx", "-s", "stop", "-c", os.path.join(nginx_work, "nginx.conf"), "-p", nginx_work])

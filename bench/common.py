@@ -26,6 +26,37 @@ def build_release():
     subprocess.run(["swift", "build", "-c", "release", "--product", "better-i18n"], cwd=ROOT, check=True)
 
 
+def release_binary():
+    """The server under test: BENCH_BINARY when set (to compare two builds), else this checkout's."""
+    return os.environ.get("BENCH_BINARY") or os.path.join(ROOT, ".build", "release", "better-i18n")
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far (from /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def median_run(runs):
+    """The run with the median rate of several (its latencies come with it)."""
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return ordered[len(ordered) // 2]
+
+
+def print_table(title, rows, baseline_name):
+    """One table: rate, latencies and the ratio to the same run's baseline row (`baseline_name`,
+    or a dict naming each row's own baseline row)."""
+    by_name = dict(rows)
+    width = max(36, max(len(name) for name, _ in rows) + 2)
+    print(f"\n{title}")
+    print(f"{'measure':<{width}}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}{'cores':>7}{'non-2xx':>9}")
+    for name, r in rows:
+        cores = f"{r['cores']:.2f}" if r.get("cores") is not None else "-"
+        base = by_name[baseline_name[name] if isinstance(baseline_name, dict) else baseline_name]["rps"]
+        print(f"{name:<{width}}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['rps'] / base:>8.2f}{cores:>7}{r['non2xx']:>9}")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,19 +89,15 @@ def parse(html):
 
 
 class BenchServer:
-    """`better-i18n serve` (release) on a fresh database with a user, an organization, a
-    project and a confidential client; limits raised so they do not shape the measurement."""
+    """`better-i18n serve` (release) on a fresh database (or `database`, shared with other
+    servers) with a user, an organization, a project and a confidential client; limits raised so
+    they do not shape the measurement."""
 
-    def __init__(self, extra_args=(), database=None):
-        self.binary = os.path.join(ROOT, ".build", "release", "better-i18n")
+    def __init__(self, extra_args=(), binary=None, database=None, suffix=""):
+        self.binary = binary or release_binary()
         self.work = tempfile.mkdtemp(prefix="better-i18n-bench-")
         self.database = database or "sqlite://" + os.path.join(self.work, "bench.sqlite")
-        self.admin("create-user", "--email", "bench@example.com", "--name", "Bench", "--password", PASSWORD)
-        self.admin("create-org", "--slug", "bench", "--name", "Bench", "--owner", "bench@example.com")
-        self.project = self.admin("create-project", "--org", "bench", "--slug", "web", "--name", "Web",
-                                  "--source-language", "en", "--languages", "de,fr")
-        self.client = self.admin("create-client", "--name", "Bench", "--type", "web", "--redirect-uri", REDIRECT)
-        self.auth = "Basic " + base64.b64encode(f"{self.client['client_id']}:{self.client['client_secret']}".encode()).decode()
+        self.seed(suffix)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.work, "server.log"), "w")
@@ -89,13 +116,23 @@ class BenchServer:
                 time.sleep(0.1)
         self.browser = requests.Session()
         page = parse(self.browser.get(self.base + "/login").text)
-        self.browser.post(self.base + "/login", data={**page.values, "email": "bench@example.com", "password": PASSWORD},
+        self.browser.post(self.base + "/login", data={**page.values, "email": self.email, "password": PASSWORD},
                           allow_redirects=False)
         self.verifier = secrets.token_urlsafe(48)
 
+    def seed(self, suffix):
+        """A user, an organization, a project and a confidential client (`suffix` keeps several
+        servers on one shared database apart)."""
+        self.email = f"bench{suffix}@example.com"
+        self.admin("create-user", "--email", self.email, "--name", "Bench", "--password", PASSWORD)
+        self.admin("create-org", "--slug", f"bench{suffix}", "--name", "Bench", "--owner", self.email)
+        self.project = self.admin("create-project", "--org", f"bench{suffix}", "--slug", "web", "--name", "Web",
+                                  "--source-language", "en", "--languages", "de,fr")
+        self.client = self.admin("create-client", "--name", "Bench", "--type", "web", "--redirect-uri", REDIRECT)
+        self.auth = "Basic " + base64.b64encode(f"{self.client['client_id']}:{self.client['client_secret']}".encode()).decode()
+
     def admin(self, *args):
-        binary = os.path.join(ROOT, ".build", "release", "better-i18n")
-        out = subprocess.run([binary, "admin", *args, "--database-url", self.database, "--bcrypt-cost", "4", "--json"],
+        out = subprocess.run([self.binary, "admin", *args, "--database-url", self.database, "--bcrypt-cost", "4", "--json"],
                              check=True, capture_output=True, text=True).stdout
         return json.loads(out)
 
@@ -142,25 +179,3 @@ def wrk(script, base, threads, duration, env=None, connections=None, path=""):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "total": total,
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "raw": out}
-
-
-class PostgresCluster:
-    """A throwaway PostgreSQL cluster on a loopback port (Debian's binaries, run as the
-    postgres user, as .ci/run does), for benchmarks on the multi-instance backend."""
-
-    def __init__(self, port=None):
-        import glob
-        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
-        self.port = port or free_port()
-        self.root = tempfile.mkdtemp(prefix="better-i18n-bench-pg-")
-        subprocess.run(["chown", "postgres:postgres", self.root], check=True)
-        self._as_postgres(f"{self.bin}/initdb -D {self.root}/data -U postgres --auth-local=trust --auth-host=trust -E UTF8")
-        self._as_postgres(f"{self.bin}/pg_ctl -D {self.root}/data -l {self.root}/log "
-                          f"-o '-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200' -w start")
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _as_postgres(self, command):
-        subprocess.run(["su", "postgres", "-c", command], check=True, stdout=subprocess.DEVNULL)
-
-    def stop(self):
-        self._as_postgres(f"{self.bin}/pg_ctl -D {self.root}/data -m fast stop")

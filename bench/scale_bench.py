@@ -22,7 +22,8 @@ import time
 import requests
 
 from cdn_bench import LANGUAGES, fill
-from common import BenchServer, PostgresCluster, build_release
+from common import BenchServer, build_release, free_port
+from postgres_bench import Cluster
 
 SCOPES = ("org:read projects:read projects:write keys:read keys:write translations:read "
           "translations:write translations:publish")
@@ -140,7 +141,7 @@ def main():
         if backend == "sqlite":
             run_backend("SQLite", None, args)
         elif backend == "postgres":
-            cluster = PostgresCluster()
+            cluster = Cluster(free_port())
             try:
                 run_backend("PostgreSQL", cluster.url, args)
             finally:

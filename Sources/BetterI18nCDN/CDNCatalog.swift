@@ -26,6 +26,9 @@ public final class CDNCatalog: Sendable {
     public static let latestLifetime: Duration = .seconds(1)
     static let maximumPathLength = 512
     static let bundleCapacity = 64
+    /// Rendered files kept in memory at most (bytes of bodies): large projects' releases are
+    /// tens of megabytes each, so the count alone does not bound memory.
+    static let bundleByteBudget = 256 * 1024 * 1024
 
     private enum Resolved: Sendable { case found(CDNProject), missing }
 
@@ -39,6 +42,12 @@ public final class CDNCatalog: Sendable {
         /// Bundles whose task has finished, for ``cachedLookup(_:)``.
         var ready: [BundleKey: CDNBundle] = [:]
         var order: [BundleKey] = []
+
+        mutating func evict(_ key: BundleKey) {
+            tasks[key] = nil
+            ready[key] = nil
+            order.removeAll { $0 == key }
+        }
     }
 
     private let storage: any Storage
@@ -206,7 +215,13 @@ public final class CDNCatalog: Sendable {
             let bundle = try await task.value
             if let bundle {
                 bundles.withLock { bundles in
-                    if bundles.tasks[key] != nil { bundles.ready[key] = bundle }
+                    guard bundles.tasks[key] != nil else { return }
+                    bundles.ready[key] = bundle
+                    // Oldest first, never the one just loaded.
+                    while bundles.ready.values.reduce(0, { $0 + $1.byteCount }) > Self.bundleByteBudget,
+                          let oldest = bundles.order.first(where: { $0 != key && bundles.ready[$0] != nil }) {
+                        bundles.evict(oldest)
+                    }
                 }
             }
             return bundle

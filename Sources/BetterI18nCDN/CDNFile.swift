@@ -22,9 +22,15 @@ public final class CDNFile: Sendable {
     private let gzipped = Mutex<ByteBuffer?>(nil)
     private let brotlied = Mutex<ByteBuffer?>(nil)
 
-    public init(_ bytes: [UInt8]) {
-        body = ByteBuffer(bytes: bytes)
-        sha256 = Hex.lowercase(SHA256.hash(data: bytes))
+    public convenience init(_ bytes: [UInt8]) {
+        self.init(ByteBuffer(bytes: bytes))
+    }
+
+    /// A file over bytes already in memory: a slice of a locale's buffer shares its storage,
+    /// so a release's namespace files cost no second copy of their locale.
+    public init(_ buffer: ByteBuffer) {
+        body = buffer
+        sha256 = buffer.withUnsafeReadableBytes { Hex.lowercase(SHA256.hash(data: $0)) }
         etag = "\"\(sha256.prefix(32))\""
     }
 

@@ -74,6 +74,13 @@ public final class CDNBundle: Sendable {
         }
     }
 
+    /// Bytes the bundle holds (locale bodies; namespace files share them).
+    public var byteCount: Int {
+        var seen: Set<ObjectIdentifier> = []
+        return files.values.filter { seen.insert(ObjectIdentifier($0)).inserted && $0.body.readableBytes > 2 }
+            .reduce(0) { $0 + $1.body.readableBytes }
+    }
+
     /// Every file, each once (a locale's two names share one file), for compressing ahead.
     public var distinctFiles: [CDNFile] {
         var seen: Set<ObjectIdentifier> = []
@@ -89,23 +96,31 @@ public final class CDNBundle: Sendable {
         var files: [String: CDNFile] = [:]
         var namespaceFiles: [String: [String: CDNFile]] = [:]
         var published: [String: PublishedLanguage] = [:]
-        var bodies: [(language: ReleaseLanguage, body: [UInt8], slices: [(name: String, bytes: ArraySlice<UInt8>)])] = []
+        var bodies: [(language: ReleaseLanguage, body: [UInt8], slices: [(name: String, bytes: ArraySlice<UInt8>)], ofBody: Bool)] = []
         for language in languages {
             let body = language.format == .nested
                 ? Array(language.content.utf8)
                 : Array(ReleaseContent.render(try ReleaseContent.parse(language.content)).content.utf8)
-            let slices = try ReleaseContent.namespaceSlices(body) ?? Self.reparsedSlices(body)
-            bodies.append((language, body, slices))
+            if let slices = ReleaseContent.namespaceSlices(body) {
+                bodies.append((language, body, slices, true))
+            } else {
+                bodies.append((language, body, try Self.reparsedSlices(body), false))
+            }
         }
         let namespaces = release.namespaces
             ?? Set(bodies.flatMap { $0.slices.map(\.name) }).sorted(by: ReleaseContent.byteOrder)
-        for (language, body, slices) in bodies where language.keyCount > 0 {
+        for (language, body, slices, ofBody) in bodies where language.keyCount > 0 {
             let code = language.language.value
             let whole = CDNFile(body)
             files["\(code).json"] = whole
             files["\(code)/translations.json"] = whole
             var byName: [String: CDNFile] = [:]
-            for slice in slices { byName[slice.name] = CDNFile(Array(slice.bytes)) }
+            for slice in slices {
+                // Cut out of the locale's own buffer when the slices index it (no copy).
+                byName[slice.name] = ofBody
+                    ? CDNFile(whole.body.getSlice(at: whole.body.readerIndex + slice.bytes.startIndex, length: slice.bytes.count)!)
+                    : CDNFile(Array(slice.bytes))
+            }
             for namespace in namespaces where byName[namespace] == nil { byName[namespace] = empty }
             for (name, file) in byName { files["\(code)/\(name).json"] = file }
             namespaceFiles[code] = byName

@@ -1,6 +1,7 @@
 import BetterI18nCore
 import BetterI18nStorage
 import Foundation
+import Synchronization
 
 /// A bearer token that passed every check, with its grant.
 public struct AuthenticatedToken: Sendable, Equatable {
@@ -36,6 +37,7 @@ public struct BearerAuthenticator: Sendable {
     let storage: any OAuthStore
     let clock: any WallClock
     let cache: TokenStateCache?
+    let known = KnownTokens()
 
     /// - Parameter cache: token states trusted for up to half a second (see ``TokenStateCache``).
     public init(storage: any OAuthStore, clock: any WallClock, cache: TokenStateCache? = nil) {
@@ -47,15 +49,10 @@ public struct BearerAuthenticator: Sendable {
     /// - Parameter accepted: the token kinds this route takes (SPEC §6.1/§6.2 layer rule).
     public func authenticate(_ token: String?, accepting accepted: Set<TokenKind>) async throws -> AuthenticatedToken {
         guard let token, !token.isEmpty else { throw BearerFailure.missing }
-        guard case .valid(let secretKind) = SecretFormatCheck(token),
-              let kind = TokenKind.allCases.first(where: { $0.secretKind == secretKind })
-        else {
-            throw BearerFailure.invalid("malformed or unknown token kind")
-        }
+        let (kind, digest) = try known.lookup(token) ?? Self.check(token, remembering: known)
         guard accepted.contains(kind) else {
             throw BearerFailure.invalid("a \(kind.introspectionName) cannot be used here")
         }
-        let digest = SecretDigest(of: token)
         let state: TokenState
         if let cached = cache?.value(for: digest) {
             state = cached
@@ -71,6 +68,52 @@ public struct BearerAuthenticator: Sendable {
         if state.isRevoked { throw BearerFailure.invalid("token revoked") }
         if state.isExpired(at: clock.now()) { throw BearerFailure.invalid("token expired") }
         return AuthenticatedToken(state: state)
+    }
+
+    /// The format check (prefix and checksum) and the digest, done once per token text.
+    private static func check(_ token: String, remembering known: KnownTokens) throws -> (TokenKind, SecretDigest) {
+        guard case .valid(let secretKind) = SecretFormatCheck(token),
+              let kind = TokenKind.allCases.first(where: { $0.secretKind == secretKind })
+        else {
+            throw BearerFailure.invalid("malformed or unknown token kind")
+        }
+        let digest = SecretDigest(of: token)
+        known.remember(token, kind: kind, digest: digest)
+        return (kind, digest)
+    }
+}
+
+/// Well-formed bearer tokens seen recently, by their text: what a token *is* (its kind and
+/// digest) never changes, so the checksum and the SHA-256 are computed once per token rather than
+/// on every request. A hit costs a dictionary lookup by the token's (per-process seeded) hash and
+/// a constant-time compare of the whole token; whether the token is still *valid* is decided
+/// afterwards as before, from the ``TokenStateCache`` or the database.
+final class KnownTokens: Sendable {
+    private struct Known: Sendable {
+        let token: String
+        let kind: TokenKind
+        let digest: SecretDigest
+    }
+
+    private let capacity: Int
+    private let entries = Mutex<[Int: Known]>([:])
+
+    init(capacity: Int = 10_000) {
+        self.capacity = capacity
+    }
+
+    func lookup(_ token: String) -> (TokenKind, SecretDigest)? {
+        guard let known = entries.withLock({ $0[token.hashValue] }),
+              constantTimeEquals(known.token.utf8, token.utf8)
+        else { return nil }
+        return (known.kind, known.digest)
+    }
+
+    func remember(_ token: String, kind: TokenKind, digest: SecretDigest) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token.hashValue] = Known(token: token, kind: kind, digest: digest)
+        }
     }
 }
 

@@ -15,6 +15,7 @@ import Testing
         try await world.test { client in
             let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: "org:read keys:read")
             for headers: HTTPFields in [[.authorization: "Bearer \(tokens.access_token)"], [.authorization: "bearer \(tokens.access_token)"],
+                                        [.authorization: "BEARER   \(tokens.access_token) \t"],
                                         [HTTPFields.Element.Name("x-api-key")!: tokens.access_token]] {
                 let response = try await me(client, headers)
                 #expect(response.status == .ok)

@@ -140,8 +140,9 @@ import Testing
         #expect(events.contains(.codeReplayed))
     }
 
-    @Test func ofTwentyConcurrentExchangesOfOneCodeExactlyOneSucceeds() async throws {
-        let world = try await OAuthWorld()
+    @Test(arguments: Backend.available)
+    func ofTwentyConcurrentExchangesOfOneCodeExactlyOneSucceeds(backend: Backend) async throws {
+        let world = try await OAuthWorld(backend: backend)
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let pkce = PKCEPair()
@@ -191,8 +192,9 @@ import Testing
         #expect(events.contains(.refreshTokenReused))
     }
 
-    @Test func ofTwentyConcurrentRefreshesOfOneTokenExactlyOneSucceeds() async throws {
-        let world = try await OAuthWorld()
+    @Test(arguments: Backend.available)
+    func ofTwentyConcurrentRefreshesOfOneTokenExactlyOneSucceeds(backend: Backend) async throws {
+        let world = try await OAuthWorld(backend: backend) { $0.refreshReuseGrace = 0 }
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let first = try await driver.tokens()
@@ -203,6 +205,7 @@ import Testing
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .badRequest }.count == 19)
         }
     }
 

@@ -76,7 +76,7 @@ public struct SecretDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func == (lhs: SecretDigest, rhs: SecretDigest) -> Bool {
-        constantTimeEquals(Array(lhs.hex.utf8), Array(rhs.hex.utf8))
+        constantTimeEquals(lhs.hex.utf8, rhs.hex.utf8)
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(hex) }
@@ -90,6 +90,17 @@ public func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
     var difference: UInt8 = 0
     for index in lhs.indices {
         difference |= lhs[index] ^ rhs[index]
+    }
+    return difference == 0
+}
+
+/// The same for any two byte sequences (a string's `utf8` view, say), without copying them:
+/// digest comparisons sit on every authenticated request.
+public func constantTimeEquals<L: Collection<UInt8>, R: Collection<UInt8>>(_ lhs: L, _ rhs: R) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for (left, right) in zip(lhs, rhs) {
+        difference |= left ^ right
     }
     return difference == 0
 }

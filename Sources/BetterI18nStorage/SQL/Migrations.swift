@@ -289,6 +289,10 @@ enum Migrations {
         Migration(version: 8, name: "client_scopes", statements: [
             "ALTER TABLE oauth_clients ADD COLUMN scopes TEXT",
         ]),
+        // Keys named without their namespace (`?keys=a,b` on translations).
+        Migration(version: 9, name: "keys_by_name", statements: [
+            "CREATE INDEX translation_keys_by_name ON translation_keys (project_id, name)",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the

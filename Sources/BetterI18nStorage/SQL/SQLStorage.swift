@@ -415,12 +415,26 @@ extension SQLStorage {
             filters.append("AND t.language IN (\(binds: languages.map(\.value)))")
         }
         if let namespace = query.namespace { filters.append("AND k.namespace = \(bind: namespace)") }
+        // Selective filters drive the query from their own index (CROSS JOIN fixes SQLite's join
+        // order; PostgreSQL plans it freely): the named keys, or the drafts through the partial
+        // index of unpublished values — then only those rows are sorted for the page.
+        var source: SQLQueryString = "translation_keys k JOIN translations t ON t.key_id = k.id"
         if let keys = query.keys {
             guard !keys.isEmpty else { return [] }
-            filters.append("AND (k.name IN (\(binds: keys)) OR k.id IN (\(binds: keys)))")
+            source = """
+                (SELECT id FROM translation_keys WHERE project_id = \(bind: project.rawValue) AND name IN (\(binds: keys))
+                 UNION SELECT id FROM translation_keys WHERE project_id = \(bind: project.rawValue) AND id IN (\(binds: keys))) named
+                CROSS JOIN translation_keys k CROSS JOIN translations t
+                """
+            filters.append("AND k.id = named.id AND t.key_id = k.id")
         }
         switch query.status {
-        case .draft?: filters.append("AND (t.published_updated_at IS NULL OR t.published_updated_at <> t.updated_at)")
+        case .draft?:
+            if query.keys == nil {
+                source = "translations t CROSS JOIN translation_keys k"
+                filters.append("AND k.id = t.key_id")
+            }
+            filters.append("AND (t.published_updated_at IS NULL OR t.published_updated_at <> t.updated_at)")
         case .published?: filters.append("AND t.published_updated_at = t.updated_at")
         case nil: break
         }
@@ -428,10 +442,11 @@ extension SQLStorage {
             filters.append("AND (k.namespace, k.name, t.language) > (\(bind: after.namespace), \(bind: after.name), \(bind: after.language))")
         }
         let conditions = SQLList(filters, separator: SQLRaw(" "))
+        let from = source
         return try await driver.reading { database in
             try await database.raw("""
                 SELECT k.*, t.language AS t_language, t.value AS t_value, t.updated_by AS t_updated_by, t.updated_at AS t_updated_at
-                FROM translation_keys k JOIN translations t ON t.key_id = k.id
+                FROM \(from)
                 WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL \(conditions)
                 ORDER BY k.namespace, k.name, t.language LIMIT \(literal: max(0, query.limit))
                 """).all().map { row in

@@ -9,9 +9,10 @@ import Synchronization
 
 /// The embedded default backend: one SQLite file in WAL mode.
 ///
-/// One writer connection, serialized by an ``AsyncLock`` and using `BEGIN IMMEDIATE` so a write
-/// transaction takes the file's write lock up front (no deadlock when it upgrades from reading);
-/// a few reader connections that WAL lets run beside the writer. Another process (an `admin`
+/// One writer connection whose transactions are group-committed (``SQLiteGroupCommit``: those
+/// that queue up run in one `BEGIN IMMEDIATE … COMMIT`, each in its own savepoint; the write lock
+/// is taken up front, so no deadlock when a transaction upgrades from reading); a few reader
+/// connections that WAL lets run beside the writer. Another process (an `admin`
 /// command beside a running server) waits on `busy_timeout` instead of failing.
 public final class SQLiteDriver: SQLDriver {
     public let backendName = "sqlite"
@@ -19,7 +20,7 @@ public final class SQLiteDriver: SQLDriver {
 
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
-    private let writeLock = AsyncLock()
+    private let groupCommit: SQLiteGroupCommit
     private let nextReader = Atomic<Int>(0)
     /// The writer's own thread: SQLite calls block, and the one writer — the bottleneck of every
     /// write — must never queue behind reads on a shared pool.
@@ -27,6 +28,7 @@ public final class SQLiteDriver: SQLDriver {
 
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], writerThread: NIOThreadPool) {
         self.writer = writer
+        self.groupCommit = SQLiteGroupCommit(connection: writer)
         self.readers = readers
         self.writerThread = writerThread
     }
@@ -79,10 +81,7 @@ public final class SQLiteDriver: SQLDriver {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let writer = self.writer
-        return try await writeLock.withLock {
-            try await writer.sql(queryLogLevel: nil).inTransaction(begin: "BEGIN IMMEDIATE", body)
-        }
+        try await groupCommit.run(body)
     }
 
     public func classify(_ error: any Error) -> StorageError {

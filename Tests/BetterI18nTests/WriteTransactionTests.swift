@@ -1,0 +1,86 @@
+@testable import BetterI18nStorage
+import Foundation
+import SQLKit
+import Testing
+
+/// Write transactions under concurrency, on every backend. On SQLite the transactions that queue
+/// behind the writer are group-committed (one `COMMIT`, a savepoint each): one caller's failure
+/// must roll back its own statements only, and each caller must get its own answer.
+@Suite struct WriteTransactionTests {
+    private struct Refused: Error {}
+
+    @Test(arguments: Backend.available)
+    func aFailingTransactionInAGroupRollsBackOnlyItsOwnStatements(backend: Backend) async throws {
+        let storage = try await backend.open()
+        let driver = storage.driver
+        let table = "write_group_" + Unique.suffix()
+        try await driver.write { try await $0.raw("CREATE TABLE \(unsafeRaw: table) (id TEXT PRIMARY KEY)").run() }
+        // A slow transaction holds the writer, so the thirty below queue up behind it (and, on
+        // SQLite, run as one group).
+        let holder = Task {
+            try await driver.write { database in
+                try await database.raw("INSERT INTO \(unsafeRaw: table) (id) VALUES ('holder')").run()
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let outcomes = await withTaskGroup(of: (index: Int, answer: String?).self) { group in
+            for index in 0..<30 {
+                group.addTask {
+                    let answer = try? await driver.write { database in
+                        try await database.raw("INSERT INTO \(unsafeRaw: table) (id) VALUES (\(bind: "a\(index)"))").run()
+                        switch index % 3 {
+                        case 0: // a unique violation after a successful insert
+                            try await database.raw("INSERT INTO \(unsafeRaw: table) (id) VALUES ('holder')").run()
+                        case 1: // a Swift error after a successful insert
+                            throw Refused()
+                        default:
+                            break
+                        }
+                        return "a\(index)"
+                    }
+                    return (index, answer)
+                }
+            }
+            return await group.reduce(into: [(index: Int, answer: String?)]()) { $0.append($1) }
+        }
+        try await holder.value
+        let ids = Set(try await driver.read { database in
+            try await database.raw("SELECT id FROM \(unsafeRaw: table)").all().map { try $0.decode(column: "id", as: String.self) }
+        })
+        #expect(outcomes.count == 30)
+        for (index, answer) in outcomes {
+            let succeeds = index % 3 == 2
+            #expect(answer == (succeeds ? "a\(index)" : nil))
+            #expect(ids.contains("a\(index)") == succeeds, "row a\(index)")
+        }
+        #expect(ids.contains("holder"))
+        try await driver.write { try await $0.raw("DROP TABLE \(unsafeRaw: table)").run() }
+    }
+
+    @Test(arguments: Backend.available)
+    func manyConcurrentWritesAllLandAndAnswerTheirOwnCaller(backend: Backend) async throws {
+        let storage = try await backend.open()
+        let driver = storage.driver
+        let table = "write_many_" + Unique.suffix()
+        try await driver.write { try await $0.raw("CREATE TABLE \(unsafeRaw: table) (id TEXT PRIMARY KEY, n INTEGER NOT NULL)").run() }
+        let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let n = try await driver.write { database in
+                        try await database.raw("INSERT INTO \(unsafeRaw: table) (id, n) VALUES (\(bind: "r\(index)"), \(bind: index))").run()
+                        return try await database.raw("SELECT n FROM \(unsafeRaw: table) WHERE id = \(bind: "r\(index)")")
+                            .first()!.decode(column: "n", as: Int.self)
+                    }
+                    return (index, n)
+                }
+            }
+            return try await group.reduce(into: [(Int, Int)]()) { $0.append($1) }
+        }
+        #expect(answers.count == 200)
+        #expect(answers.allSatisfy { $0.0 == $0.1 })
+        let count = try await driver.read { try await $0.raw("SELECT COUNT(*) AS c FROM \(unsafeRaw: table)").first()!.decode(column: "c", as: Int.self) }
+        #expect(count == 200)
+        try await driver.write { try await $0.raw("DROP TABLE \(unsafeRaw: table)").run() }
+    }
+}
