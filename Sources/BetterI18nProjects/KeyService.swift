@@ -66,19 +66,7 @@ public struct KeyService: Sendable {
     public func createKeys(_ items: [NewKey], in project: Project, policy: ConflictPolicy, author: String) async throws -> KeyResult {
         try Self.checkCount(items.count)
         let languages = Set(try await storage.languages(of: project.id).map(\.code))
-        // Only the keys this request names, and their nesting neighbours, are read: a write
-        // costs the request, not the project.
-        let named = items.compactMap { item -> KeyPosition? in
-            guard let name = try? KeyName(item.name), let namespace = try? item.namespace.map(NamespaceName.init) ?? .default else { return nil }
-            return KeyPosition(namespace: namespace.value, name: name.value)
-        }
-        let existing = try await storage.liveKeys(in: project.id, ids: [], names: named)
-        let byName = Dictionary(existing.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
-        var nesting: [String: KeyNesting.Index] = [:]
-        for (namespace, positions) in Dictionary(grouping: named, by: \.namespace) {
-            let neighbours = try await storage.nestingNeighbours(in: project.id, namespace: namespace, names: positions.map(\.name))
-            nesting[namespace] = KeyNesting.Index(neighbours)
-        }
+        var (byName, nesting) = try await namedKeys(items, in: project)
         let now = clock.now()
         var problems: [ItemProblem] = []
         var seen: Set<String> = []
@@ -142,6 +130,25 @@ public struct KeyService: Sendable {
         }
         views?.changed(project.id)
         return result
+    }
+
+    /// The existing keys a create request names, by `namespace\0name`, and the nesting keys
+    /// around its names per namespace. Only these are read: a write costs the request, not the
+    /// project.
+    private func namedKeys(_ items: [NewKey], in project: Project) async throws
+        -> (byName: [String: TranslationKey], nesting: [String: KeyNesting.Index]) {
+        let named = items.compactMap { item -> KeyPosition? in
+            guard let name = try? KeyName(item.name), let namespace = try? item.namespace.map(NamespaceName.init) ?? .default else { return nil }
+            return KeyPosition(namespace: namespace.value, name: name.value)
+        }
+        let existing = try await storage.liveKeys(in: project.id, ids: [], names: named)
+        let byName = Dictionary(existing.map { ("\($0.namespace.value)\u{0}\($0.name.value)", $0) }, uniquingKeysWith: { first, _ in first })
+        var nesting: [String: KeyNesting.Index] = [:]
+        for (namespace, positions) in Dictionary(grouping: named, by: \.namespace) {
+            let neighbours = try await storage.nestingNeighbours(in: project.id, namespace: namespace, names: positions.map(\.name))
+            nesting[namespace] = KeyNesting.Index(neighbours)
+        }
+        return (byName, nesting)
     }
 
     /// Renames, moves or re-describes one key.
