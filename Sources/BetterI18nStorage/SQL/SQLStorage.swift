@@ -439,7 +439,12 @@ extension SQLStorage {
         case nil: break
         }
         if let after = query.after {
-            filters.append("AND (k.namespace, k.name, t.language) > (\(bind: after.namespace), \(bind: after.name), \(bind: after.language))")
+            // The key part alone first, so the keys' index bounds the scan (PostgreSQL cannot
+            // range-scan one index with a row value spanning two tables).
+            filters.append("""
+                AND (k.namespace, k.name) >= (\(bind: after.namespace), \(bind: after.name))
+                AND (k.namespace, k.name, t.language) > (\(bind: after.namespace), \(bind: after.name), \(bind: after.language))
+                """)
         }
         let conditions = SQLList(filters, separator: SQLRaw(" "))
         let from = source
