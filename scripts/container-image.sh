@@ -70,8 +70,10 @@ cp Containerfile "$context/Containerfile"
 build_args=(-t "$IMAGE" -f "$context/Containerfile")
 [ -n "${BASE:-}" ] && build_args+=(--build-arg "BASE=$BASE")
 case "$(basename "${PODMAN%% *}")" in
-  podman) build_args+=(--pull=never --format docker) ;;  # docker format keeps HEALTHCHECK
+  podman) build_args+=(--format docker) ;;  # Docker image format: OCI has no HEALTHCHECK
 esac
+# The default base is scratch: never reach for a registry. A named BASE may be pulled.
+[ -z "${BASE:-}" ] && [ "$(basename "${PODMAN%% *}")" = podman ] && build_args+=(--pull=never)
 echo "== $PODMAN build ${build_args[*]}"
 $PODMAN build "${build_args[@]}" "$context"
 $PODMAN image ls "$IMAGE"
