@@ -6,6 +6,9 @@ import SQLiteNIO
 import NIOPosix
 import NIOCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded default backend: one SQLite file in WAL mode.
 ///
@@ -62,8 +65,24 @@ public final class SQLiteDriver: SQLDriver {
         } catch {
             for connection in opened { try? await connection.close() }
             try? await writerThread.shutdownGracefully()
-            throw StorageError.unavailable("cannot open SQLite database at \(path): \(Self.describe(error))")
+            throw StorageError.unavailable(
+                "cannot open SQLite database at \(path): \(Self.describe(error))\(Self.writabilityHint(for: url))"
+            )
         }
+    }
+
+    /// Names the usual cause of a failed open that SQLite's own message leaves out: a directory
+    /// or file this user may not write — a read-only volume, or a bind mount owned by another user.
+    private static func writabilityHint(for url: URL) -> String {
+        let files = FileManager.default
+        let directory = url.deletingLastPathComponent().path
+        if files.fileExists(atPath: url.path), !files.isWritableFile(atPath: url.path) {
+            return " (\(url.path) is not writable by uid \(getuid()))"
+        }
+        if !files.isWritableFile(atPath: directory) {
+            return " (the directory \(directory) is not writable by uid \(getuid()): a read-only volume, or one owned by another user?)"
+        }
+        return ""
     }
 
     private static func configure(_ connection: SQLiteConnection) async throws {
