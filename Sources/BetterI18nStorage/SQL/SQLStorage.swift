@@ -396,7 +396,8 @@ extension SQLStorage {
                 """)
         }
         if let after = query.after {
-            filters.append("AND (namespace, name) > (\(bind: after.namespace), \(bind: after.name))")
+            // With the index's leading column in the row value, both planners range-scan it.
+            filters.append("AND (project_id, namespace, name) > (\(bind: project.rawValue), \(bind: after.namespace), \(bind: after.name))")
         }
         let conditions = SQLList(filters, separator: SQLRaw(" "))
         return try await driver.reading { database in
@@ -431,8 +432,14 @@ extension SQLStorage {
         switch query.status {
         case .draft?:
             if query.keys == nil {
-                source = "translations t CROSS JOIN translation_keys k"
-                filters.append("AND k.id = t.key_id")
+                // The drafts first (a materialized CTE over the partial index of unpublished
+                // values, in both SQLite and PostgreSQL), then only they are joined and sorted.
+                source = """
+                    (SELECT key_id, language FROM translations
+                     WHERE published_updated_at IS NULL OR published_updated_at <> updated_at) drafts
+                    CROSS JOIN translations t CROSS JOIN translation_keys k
+                    """
+                filters.append("AND t.key_id = drafts.key_id AND t.language = drafts.language AND k.id = t.key_id")
             }
             filters.append("AND (t.published_updated_at IS NULL OR t.published_updated_at <> t.updated_at)")
         case .published?: filters.append("AND t.published_updated_at = t.updated_at")
@@ -442,7 +449,7 @@ extension SQLStorage {
             // The key part alone first, so the keys' index bounds the scan (PostgreSQL cannot
             // range-scan one index with a row value spanning two tables).
             filters.append("""
-                AND (k.namespace, k.name) >= (\(bind: after.namespace), \(bind: after.name))
+                AND (k.project_id, k.namespace, k.name) >= (\(bind: project.rawValue), \(bind: after.namespace), \(bind: after.name))
                 AND (k.namespace, k.name, t.language) > (\(bind: after.namespace), \(bind: after.name), \(bind: after.language))
                 """)
         }
