@@ -34,14 +34,18 @@ public final class CDNBundle: Sendable {
     /// Per language, each namespace's file, for `batch.json`.
     private let namespaceFiles: [String: [String: CDNFile]]
     private let batches = Mutex<[String: CDNFile]>([:])
+    /// Bytes the bundle's files hold, counted once per buffer: a locale's `translations.json`
+    /// is its `{locale}.json`, and its namespace files are slices of it.
+    public let byteCount: Int
 
     static let batchCapacity = 1024
 
-    init(version: Int, files: [String: CDNFile], exportManifest: CDNFile, namespaceFiles: [String: [String: CDNFile]]) {
+    init(version: Int, files: [String: CDNFile], exportManifest: CDNFile, namespaceFiles: [String: [String: CDNFile]], byteCount: Int) {
         self.version = version
         self.files = files
         self.exportManifest = exportManifest
         self.namespaceFiles = namespaceFiles
+        self.byteCount = byteCount
     }
 
     /// `{cdn}/{org}/{project}` for the latest files, `…/v{version}` for a release's: the one
@@ -72,19 +76,6 @@ public final class CDNBundle: Sendable {
             batches[cacheKey] = file
             return file
         }
-    }
-
-    /// Bytes the bundle holds (locale bodies; namespace files share them).
-    public var byteCount: Int {
-        var seen: Set<ObjectIdentifier> = []
-        return files.values.filter { seen.insert(ObjectIdentifier($0)).inserted && $0.body.readableBytes > 2 }
-            .reduce(0) { $0 + $1.body.readableBytes }
-    }
-
-    /// Every file, each once (a locale's two names share one file), for compressing ahead.
-    public var distinctFiles: [CDNFile] {
-        var seen: Set<ObjectIdentifier> = []
-        return (Array(files.values) + [exportManifest]).filter { seen.insert(ObjectIdentifier($0)).inserted }
     }
 
     /// Renders every file of the release. `cdnURL` is the CDN's base, for the manifest's URLs.
@@ -131,9 +122,11 @@ public final class CDNBundle: Sendable {
             project: project, release: release, base: base, codes: codes, namespaces: namespaces, published: published
         )
         files["manifest.json"] = CDNFile(manifest.render(batch: true))
+        let exportManifest = CDNFile(manifest.render(batch: false))
+        let localeBytes = published.values.reduce(0) { $0 + $1.file.body.readableBytes }
         return CDNBundle(
-            version: release.version, files: files, exportManifest: CDNFile(manifest.render(batch: false)),
-            namespaceFiles: namespaceFiles
+            version: release.version, files: files, exportManifest: exportManifest, namespaceFiles: namespaceFiles,
+            byteCount: localeBytes + files["manifest.json"]!.body.readableBytes + exportManifest.body.readableBytes
         )
     }
 

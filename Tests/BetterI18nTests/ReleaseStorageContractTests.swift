@@ -152,7 +152,7 @@ import Testing
 @Suite struct ReleaseRenderingTests {
     private func input(_ keys: [TranslationKey], _ translations: [Translation], _ languages: [LanguageCode], at now: Date) -> PublishInput {
         PublishInput(
-            keys: keys, translations: translations, previous: [], publishedAt: now, projectLanguages: languages,
+            keys: keys, translations: translations, previous: [], publishedAt: now,
             requested: languages, toRender: Set(languages), digests: [:]
         )
     }

@@ -108,8 +108,6 @@ public struct PublishInput: Sendable {
     public let previous: [ReleaseLanguage]
     /// The time of this release, strictly after the previous one's.
     public let publishedAt: Date
-    /// Every language of the project now.
-    public let projectLanguages: [LanguageCode]
     /// The languages asked for.
     public let requested: [LanguageCode]
     /// Those of ``requested`` whose values differ from what the previous release was made of.
@@ -119,14 +117,12 @@ public struct PublishInput: Sendable {
 
     public init(
         keys: [TranslationKey], translations: [Translation], previous: [ReleaseLanguage], publishedAt: Date,
-        projectLanguages: [LanguageCode], requested: [LanguageCode], toRender: Set<LanguageCode>,
-        digests: [LanguageCode: String]
+        requested: [LanguageCode], toRender: Set<LanguageCode>, digests: [LanguageCode: String]
     ) {
         self.keys = keys
         self.translations = translations
         self.previous = previous
         self.publishedAt = publishedAt
-        self.projectLanguages = projectLanguages
         self.requested = requested
         self.toRender = toRender
         self.digests = digests

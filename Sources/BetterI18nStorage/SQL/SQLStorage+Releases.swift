@@ -39,7 +39,7 @@ extension SQLStorage {
             let input = PublishInput(
                 keys: try await Self.keys(in: project, includingDeleted: false, on: database),
                 translations: toRender.isEmpty ? [] : try await Self.translations(in: project, languages: Array(toRender), on: database),
-                previous: previous, publishedAt: publishedAt, projectLanguages: projectLanguages,
+                previous: previous, publishedAt: publishedAt,
                 requested: requested, toRender: toRender, digests: digests
             )
             let rendered = try render(input)
