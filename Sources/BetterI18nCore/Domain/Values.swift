@@ -79,32 +79,26 @@ public struct LanguageCode: Hashable, Sendable, Codable, Comparable, CustomStrin
 
     /// English name of the language for display ("German", "Portuguese (Brazil)"), falling
     /// back to the code itself.
-    public var englishName: String {
-        Self.names.withLock { names in
-            if let name = names[value] { return name }
-            let name = Locale(identifier: "en").localizedString(forIdentifier: value) ?? value
-            names[value] = name
-            return name
-        }
-    }
+    public var englishName: String { name(in: "en") ?? value }
 
     /// The language's name in itself ("Deutsch", "français"), from the CLDR data of the
     /// toolchain's Foundation, falling back to the English name.
-    public var nativeName: String {
-        Self.nativeNames.withLock { names in
-            if let name = names[value] { return name }
-            let name = Locale(identifier: value).localizedString(forIdentifier: value) ?? englishName
-            names[value] = name
-            return name
-        }
+    public var nativeName: String { name(in: value) ?? englishName }
+
+    /// The language's name as `displayLocale` writes it, looked up in ICU once and kept.
+    private func name(in displayLocale: String) -> String? {
+        let cacheKey = displayLocale + "|" + value
+        if let known = Self.names.withLock({ $0[cacheKey] }) { return known }
+        let found = Locale(identifier: displayLocale).localizedString(forIdentifier: value)
+        Self.names.withLock { $0[cacheKey] = found }
+        return found
     }
 
     /// Built once: a set per call was measurable when reading 100,000 stored values.
     private static let alphanumeric = Set("abcdefghijklmnopqrstuvwxyz0123456789")
 
-    /// Looking a name up in ICU is slow; the answers never change.
-    private static let names = Mutex<[String: String]>([:])
-    private static let nativeNames = Mutex<[String: String]>([:])
+    /// Looking a name up in ICU is slow; the answers never change (nil: ICU has none).
+    private static let names = Mutex<[String: String?]>([:])
 
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
