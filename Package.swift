@@ -50,12 +50,14 @@ let package = Package(
         .target(
             name: "BetterI18nCore",
             dependencies: [
+                "BetterI18nAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "BetterI18nStorage",
             dependencies: [
+                "BetterI18nAPI",
                 "BetterI18nCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

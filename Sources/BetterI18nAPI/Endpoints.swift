@@ -139,6 +139,69 @@ public enum Endpoints {
         .put, "/api/oauth-client/v1/glossary/terms", "upsertGlossaryTerms", "Upsert up to 1000 glossary terms by term",
         scope: "glossary:write", request: UpsertTermsRequest.self, response: ListPage<GlossaryTerm>.schema)
 
+    // MARK: Content CMS (SPEC §10); `{model}` is a model's slug or `cmd_` id.
+
+    public static let listContentModels = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/content/models", "listContentModels", "Content models of the project with their fields",
+        scope: "content:read", response: ListPage<ContentModel>.schema, query: page)
+    public static let listContentModelsBySlug = Endpoint(
+        .get, "/api/oauth-client/organizations/{orgSlug}/projects/{projectSlug}/models", "listContentModelsBySlug",
+        "Content models of a project named by organization and project slug", scope: "content:read",
+        response: ListPage<ContentModel>.schema, query: page)
+    public static let createContentModel = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/content/models", "createContentModel", "Create a content model with its fields",
+        scope: "content:write", success: 201, request: NewContentModel.self, response: .ref(ContentModel.self))
+    public static let getContentModel = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}", "getContentModel", "A content model",
+        scope: "content:read", response: .ref(ContentModel.self))
+    public static let updateContentModel = Endpoint(
+        .patch, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}", "updateContentModel",
+        "Change a model's display name, description or body setting", scope: "content:write",
+        request: ContentModelUpdate.self, response: .ref(ContentModel.self))
+    public static let deleteContentModel = Endpoint(
+        .delete, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}", "deleteContentModel",
+        "Delete a model (with entries only with cascade=true)", scope: "content:write", success: 204, response: nil,
+        query: [("cascade", "true to delete the model's entries too")])
+    public static let addContentField = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}/fields", "addContentField", "Add a field to a model",
+        scope: "content:write", success: 201, request: NewContentField.self, response: .ref(ContentModel.self))
+    public static let updateContentField = Endpoint(
+        .patch, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}/fields/{name}", "updateContentField",
+        "Change a field's display name, required flag, help text or enum values", scope: "content:write",
+        request: ContentFieldUpdate.self, response: .ref(ContentModel.self))
+    public static let deleteContentField = Endpoint(
+        .delete, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}/fields/{name}", "deleteContentField",
+        "Remove a field from a model", scope: "content:write", response: .ref(ContentModel.self))
+    public static let listContentEntries = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}/entries", "listContentEntries",
+        "Entries of a model, filtered and sorted", scope: "content:read", response: ListPage<ContentEntry>.schema, query: [
+            ("language", "only entries with this language"), ("status", "draft, published or archived"),
+            ("search", "case-insensitive substring of a title"), ("filter[<field>]", "entries whose field has this value"),
+            ("sort", "updated_at (default), created_at, published_at or title"), ("order", "desc (default) or asc"),
+        ] + page)
+    public static let createContentEntry = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/content/models/{model}/entries", "createContentEntry",
+        "Create an entry (status published also needs content:publish)", scope: "content:write", success: 201,
+        request: ContentEntryWrite.self, response: .ref(ContentEntry.self))
+    public static let getContentEntry = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/content/entries/{entryId}", "getContentEntry", "An entry with every language",
+        scope: "content:read", response: .ref(ContentEntry.self))
+    public static let updateContentEntry = Endpoint(
+        .patch, "/api/oauth-client/v1/projects/{projectId}/content/entries/{entryId}", "updateContentEntry",
+        "Change an entry's working copies (status published also needs content:publish)", scope: "content:write",
+        request: ContentEntryWrite.self, response: .ref(ContentEntry.self))
+    public static let deleteContentEntry = Endpoint(
+        .delete, "/api/oauth-client/v1/projects/{projectId}/content/entries/{entryId}", "deleteContentEntry", "Delete an entry",
+        scope: "content:write", success: 204, response: nil)
+    public static let publishContentEntry = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/content/entries/{entryId}/publish", "publishContentEntry",
+        "Publish the entry's languages (all, or the listed ones)", scope: "content:publish", request: ContentLanguagesRequest.self,
+        requestRequired: false, response: .ref(ContentEntry.self))
+    public static let unpublishContentEntry = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/content/entries/{entryId}/unpublish", "unpublishContentEntry",
+        "Remove the published snapshots of the entry's languages (all, or the listed ones)", scope: "content:publish",
+        request: ContentLanguagesRequest.self, requestRequired: false, response: .ref(ContentEntry.self))
+
     private static var page: [(String, String)] {
         [("cursor", "next_cursor of the previous page"), ("limit", "1–1000, default 100")]
     }
@@ -147,6 +210,9 @@ public enum Endpoints {
         mintInstallationToken, uninstall, me, listOrganizations, listProjects, createProject, getProject, addLanguage,
         listKeys, createKeys, updateKey, deleteKeys, listTranslations, setTranslations, pendingChanges, publish,
         listReleases, listGlossary, upsertGlossaryTerms,
+        listContentModels, listContentModelsBySlug, createContentModel, getContentModel, updateContentModel, deleteContentModel,
+        addContentField, updateContentField, deleteContentField, listContentEntries, createContentEntry, getContentEntry,
+        updateContentEntry, deleteContentEntry, publishContentEntry, unpublishContentEntry,
     ]
 
     /// Every named body type, for the document's components.
@@ -156,5 +222,7 @@ public enum Endpoints {
         KeysResult.self, UpdateKeyRequest.self, DeleteKeysRequest.self, DeletedCount.self, Translation.self,
         TranslationValue.self, SetTranslationsRequest.self, UpdatedCount.self, PendingChanges.self, PublishRequest.self,
         Release.self, GlossaryTerm.self, NewTerm.self, UpsertTermsRequest.self,
+        ContentField.self, NewContentField.self, ContentFieldUpdate.self, ContentModel.self, NewContentModel.self,
+        ContentModelUpdate.self, ContentEntry.self, ContentEntryWrite.self, ContentLanguagesRequest.self,
     ]
 }

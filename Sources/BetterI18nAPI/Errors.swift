@@ -21,6 +21,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case validationFailed = "validation_failed"
     case rateLimited = "rate_limited"
     case serverError = "server_error"
+    // Public Content API (SPEC §10)
+    case invalidAPIKey = "invalid_api_key"
+    case wrongProject = "wrong_project"
+    case draftsNotPublic = "drafts_not_public"
     // Token endpoint (RFC 6749 §5.2, RFC 8707)
     case invalidClient = "invalid_client"
     case invalidGrant = "invalid_grant"
@@ -34,8 +38,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
         switch self {
         case .invalidRequest, .invalidScope, .invalidProject, .invalidGrant, .unauthorizedClient,
              .unsupportedGrantType, .invalidTarget: 400
-        case .invalidToken, .invalidClient: 401
-        case .missingScope, .wrongOrganization, .projectNotGranted: 403
+        case .invalidToken, .invalidClient, .invalidAPIKey: 401
+        case .missingScope, .wrongOrganization, .projectNotGranted, .wrongProject, .draftsNotPublic: 403
         case .notFound, .grantNotFound: 404
         case .methodNotAllowed: 405
         case .conflict: 409
@@ -79,6 +83,7 @@ public struct ErrorBody: APIType, Equatable {
         .init("error", .string), .init("error_description", .string), .init("required", .string, required: false),
         .init("errors", .array(.object([
             .init("index", .integer), .init("error", .string), .init("message", .string), .init("offset", .integer, required: false),
+            .init("field", .string, required: false),
         ])), required: false),
     ])
 
@@ -98,11 +103,15 @@ public struct ItemError: Codable, Sendable, Equatable {
     public var error: String
     public var message: String
     public var offset: Int?
+    /// The input an error is about, as a path into the request body (`fields.price`,
+    /// `translations.de.title`): content writes name the field (SPEC §10).
+    public var field: String?
 
-    public init(index: Int, error: String, message: String, offset: Int? = nil) {
+    public init(index: Int, error: String, message: String, offset: Int? = nil, field: String? = nil) {
         self.index = index
         self.error = error
         self.message = message
         self.offset = offset
+        self.field = field
     }
 }

@@ -16,6 +16,8 @@ public indirect enum Schema: Sendable {
     /// Another named type's schema, by ``APIType/schemaName``.
     case ref(String)
     case enumeration([String])
+    /// Any JSON value (a content field's value, SPEC §10).
+    case any
 
     public struct Property: Sendable {
         public let name: String

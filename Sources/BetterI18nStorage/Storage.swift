@@ -129,7 +129,7 @@ public protocol SessionStore: Sendable {
 
 /// Everything Better i18n stores, behind one protocol with one contract test suite
 /// (`StorageContractTests`) run against every backend.
-public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore {
+public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore, ContentStore {
     /// Answers when the database answers; `/healthz` calls it.
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.

@@ -10,6 +10,9 @@ public enum KeyKind: IdentifierKind { public static let prefix = "key_" }
 public enum GrantKind: IdentifierKind { public static let prefix = "grt_" }
 public enum ReleaseKind: IdentifierKind { public static let prefix = "rel_" }
 public enum ClientKind: IdentifierKind { public static let prefix = "bic_" }
+public enum ContentModelKind: IdentifierKind { public static let prefix = "cmd_" }
+public enum ContentEntryKind: IdentifierKind { public static let prefix = "ent_" }
+public enum PublicKeyKind: IdentifierKind { public static let prefix = "pk_" }
 
 /// A prefixed, opaque identifier such as `usr_4fT0…`.
 ///
@@ -66,3 +69,6 @@ public typealias KeyID = Identifier<KeyKind>
 public typealias GrantID = Identifier<GrantKind>
 public typealias ReleaseID = Identifier<ReleaseKind>
 public typealias ClientID = Identifier<ClientKind>
+public typealias ContentModelID = Identifier<ContentModelKind>
+public typealias ContentEntryID = Identifier<ContentEntryKind>
+public typealias PublicKeyID = Identifier<PublicKeyKind>

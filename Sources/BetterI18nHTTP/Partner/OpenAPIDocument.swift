@@ -77,6 +77,7 @@ enum OpenAPIDocument {
         case .array(let items): ["type": "array", "items": render(items)]
         case .map(let values): ["type": "object", "additionalProperties": render(values)]
         case .enumeration(let values): ["type": "string", "enum": values]
+        case .any: [:]
         case .ref(let name): ["$ref": "#/components/schemas/\(name)"]
         case .nullable(let inner):
             ["oneOf": [render(inner), ["type": "null"]]]

@@ -293,6 +293,66 @@ enum Migrations {
         Migration(version: 9, name: "keys_by_name", statements: [
             "CREATE INDEX translation_keys_by_name ON translation_keys (project_id, name)",
         ]),
+        // Content CMS (SPEC §10): models with their fields (JSON), entries with shared values
+        // (JSON), one row per entry and language holding the working copy and the published
+        // snapshot (JSON, NULL when unpublished); public Content API keys by digest.
+        Migration(version: 10, name: "content", statements: [
+            """
+            CREATE TABLE content_models (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                slug TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                description TEXT,
+                kind TEXT NOT NULL,
+                include_body INTEGER NOT NULL,
+                fields TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (project_id, slug)
+            )
+            """,
+            """
+            CREATE TABLE content_entries (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                model_id TEXT NOT NULL REFERENCES content_models(id),
+                slug TEXT NOT NULL,
+                status TEXT NOT NULL,
+                source_language TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                UNIQUE (model_id, slug)
+            )
+            """,
+            """
+            CREATE TABLE content_entry_languages (
+                entry_id TEXT NOT NULL REFERENCES content_entries(id),
+                language TEXT NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT,
+                fields TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                published TEXT,
+                PRIMARY KEY (entry_id, language)
+            )
+            """,
+            "CREATE INDEX content_entries_by_project ON content_entries (project_id, model_id)",
+            """
+            CREATE TABLE public_keys (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                project_id TEXT NOT NULL REFERENCES projects(id),
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL UNIQUE,
+                created_at BIGINT NOT NULL,
+                last_used_at BIGINT,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX public_keys_by_organization ON public_keys (organization_id, created_at)",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the
