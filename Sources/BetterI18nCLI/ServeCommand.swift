@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Installation token lifetime in seconds (default \(Int(ServerConfiguration.defaults.installationTokenTTL))).") var installationTokenTtl: Int?
     @Option(help: "Seconds a just-rotated refresh token is still accepted once (default \(Int(ServerConfiguration.defaults.refreshReuseGrace))).") var refreshReuseGrace: Int?
     @Option(help: "Requests per minute per installation token (default \(ServerConfiguration.defaults.rateLimitPerMinute)).") var rateLimitPerMinute: Int?
+    @Option(help: "Public Content API requests per minute per bi_pub_ key (default \(ServerConfiguration.defaults.contentRateLimitPerMinute)).") var contentRateLimitPerMinute: Int?
     @Option(help: "Token-endpoint requests per minute per client (default \(ServerConfiguration.defaults.tokenRateLimitPerMinute)).") var tokenRateLimitPerMinute: Int?
     @Option(help: "bcrypt cost for passwords (default \(ServerConfiguration.defaults.bcryptCost)).") var bcryptCost: Int?
     @Option(help: "Seconds a connection may stay idle, or take to send a request head, before it is closed (default \(Int(ServerConfiguration.defaults.idleTimeout))).") var idleTimeout: Int?
@@ -136,6 +137,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.installationTokenTTL = TimeInterval(try Settings.int(installationTokenTtl, env: "INSTALLATION_TOKEN_TTL", default: Int(defaults.installationTokenTTL), range: 1...day))
         configuration.refreshReuseGrace = TimeInterval(try Settings.int(refreshReuseGrace, env: "REFRESH_REUSE_GRACE", default: Int(defaults.refreshReuseGrace), range: 0...300))
         configuration.rateLimitPerMinute = try Settings.int(rateLimitPerMinute, env: "RATE_LIMIT_PER_MINUTE", default: defaults.rateLimitPerMinute, range: 1...10_000_000)
+        configuration.contentRateLimitPerMinute = try Settings.int(
+            contentRateLimitPerMinute, env: "CONTENT_RATE_LIMIT_PER_MINUTE", default: defaults.contentRateLimitPerMinute, range: 1...10_000_000)
         configuration.tokenRateLimitPerMinute = try Settings.int(tokenRateLimitPerMinute, env: "TOKEN_RATE_LIMIT_PER_MINUTE", default: defaults.tokenRateLimitPerMinute, range: 1...10_000_000)
         configuration.bcryptCost = try Settings.int(bcryptCost, env: "BCRYPT_COST", default: defaults.bcryptCost, range: 4...31)
         configuration.idleTimeout = TimeInterval(try Settings.int(idleTimeout, env: "IDLE_TIMEOUT", default: Int(defaults.idleTimeout), range: 1...3600))

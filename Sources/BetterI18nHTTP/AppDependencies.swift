@@ -24,6 +24,12 @@ public struct AppDependencies: Sendable {
     public let keys: KeyService
     public let glossary: GlossaryService
     public let releases: ReleaseService
+    /// The Content CMS (SPEC §10), its public keys, and what the public Content API serves.
+    public let content: ContentService
+    public let publicKeys: PublicKeyService
+    public let publicContent: PublicContentReader
+    /// Public Content API answers, trusted for half a second and dropped by every content write.
+    let contentAnswers = FreshnessCache<String, CDNFile>(lifetime: .milliseconds(500), capacity: 10_000)
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
@@ -53,6 +59,10 @@ public struct AppDependencies: Sendable {
         self.glossary = GlossaryService(storage: storage, clock: clock)
         self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
         self.cdnMetrics = CDNMetrics(registry: metrics)
+        let answers = contentAnswers
+        self.content = ContentService(storage: storage, clock: clock, random: random, changed: { _ in answers.removeAll() })
+        self.publicKeys = PublicKeyService(storage: storage, clock: clock, random: random)
+        self.publicContent = PublicContentReader(storage: storage)
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),

@@ -29,6 +29,7 @@ public enum BetterI18nServer {
         SettingsRoutes(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
         PartnerResources.register(on: router, dependencies)
+        PublicContentRoutes(dependencies: dependencies).register(on: router)
         let box = RouterBox()
         MCPRoutes(dependencies: dependencies, router: box).register(on: router)
         box.set(router.buildResponder())

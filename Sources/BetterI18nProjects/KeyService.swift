@@ -12,12 +12,15 @@ public struct ItemProblem: Error, Equatable, Sendable {
     public let code: String
     public let message: String
     public let offset: Int?
+    /// The input it is about, as a path into the body (`fields.price`, `translations.de.title`).
+    public let field: String?
 
-    public init(index: Int, code: String, message: String, offset: Int? = nil) {
+    public init(index: Int, code: String, message: String, offset: Int? = nil, field: String? = nil) {
         self.index = index
         self.code = code
         self.message = message
         self.offset = offset
+        self.field = field
     }
 }
 

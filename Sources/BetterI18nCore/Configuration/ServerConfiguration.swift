@@ -20,6 +20,7 @@ import Foundation
 /// | `--refresh-reuse-grace` | `BETTER_I18N_REFRESH_REUSE_GRACE` | 0 s |
 /// | `--rate-limit-per-minute` | `BETTER_I18N_RATE_LIMIT_PER_MINUTE` | 1000 |
 /// | `--token-rate-limit-per-minute` | `BETTER_I18N_TOKEN_RATE_LIMIT_PER_MINUTE` | 6000 |
+/// | `--content-rate-limit-per-minute` | `BETTER_I18N_CONTENT_RATE_LIMIT_PER_MINUTE` | 6000 |
 /// | `--bcrypt-cost` | `BETTER_I18N_BCRYPT_COST` | 12 |
 /// | `--idle-timeout` | `BETTER_I18N_IDLE_TIMEOUT` | 30 s |
 /// | `--trusted-proxies` | `BETTER_I18N_TRUSTED_PROXIES` | none |
@@ -53,6 +54,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var refreshReuseGrace: TimeInterval = 0
     public var rateLimitPerMinute = 1000
     public var tokenRateLimitPerMinute = 6000
+    /// Public Content API requests per minute per `bi_pub_` key (SPEC §10).
+    public var contentRateLimitPerMinute = 6000
     public var bcryptCost = 12
     /// A connection on which no request head, body chunk or answer moved for this long is closed:
     /// idle keep-alive connections, and slow clients dribbling a request head or body.

@@ -42,6 +42,13 @@ extension APIError {
                 self = APIError(.rateLimited, "Too many installation tokens minted for this grant; retry in \(retryAfter) s.",
                                 headers: [.retryAfter: String(retryAfter)])
             }
+        case let failure as ContentFailure:
+            switch failure {
+            case .invalid(let problems): self = .validationFailed(problems.map(\.itemError))
+            case .conflict(let message): self = .conflict(message)
+            case .notFound: self = .notFound
+            case .invalidRequest(let message): self = .invalidRequest(message)
+            }
         case let error as ValidationError:
             // Bad input that no service named as an item is the client's error.
             self = .invalidRequest("\(error.field): \(error.message)")
@@ -53,6 +60,6 @@ extension APIError {
 
 extension ItemProblem {
     var itemError: ItemError {
-        ItemError(index: index, error: code, message: message, offset: offset)
+        ItemError(index: index, error: code, message: message, offset: offset, field: field)
     }
 }
