@@ -145,8 +145,8 @@ public enum Endpoints {
         .get, "/api/oauth-client/v1/projects/{projectId}/content/models", "listContentModels", "Content models of the project with their fields",
         scope: "content:read", response: ListPage<ContentModel>.schema, query: page)
     public static let listContentModelsBySlug = Endpoint(
-        .get, "/api/oauth-client/organizations/{orgSlug}/projects/{projectSlug}/models", "listContentModelsBySlug",
-        "Content models of a project named by organization and project slug", scope: "content:read",
+        .get, "/api/oauth-client/organizations/{orgId}/projects/{projectSlug}/models", "listContentModelsBySlug",
+        "Content models of a project named by organization slug (or id) and project slug, as Better i18n names it", scope: "content:read",
         response: ListPage<ContentModel>.schema, query: page)
     public static let createContentModel = Endpoint(
         .post, "/api/oauth-client/v1/projects/{projectId}/content/models", "createContentModel", "Create a content model with its fields",

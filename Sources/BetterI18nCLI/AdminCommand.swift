@@ -2,6 +2,7 @@ import ArgumentParser
 import BetterI18nAccounts
 import BetterI18nCore
 import BetterI18nOAuth
+import BetterI18nProjects
 import BetterI18nStorage
 import Foundation
 import Logging
@@ -15,7 +16,8 @@ struct AdminCommand: AsyncParsableCommand {
         abstract: "Operator commands on the database; safe to run beside a running server.",
         subcommands: [
             CreateUser.self, CreateOrg.self, AddMember.self, CreateProject.self, CreateClient.self,
-            ListGrants.self, RevokeGrant.self, CreateRegistrationToken.self, Audit.self,
+            ListGrants.self, RevokeGrant.self, CreatePublicKey.self, ListPublicKeys.self, RevokePublicKey.self,
+            CreateRegistrationToken.self, Audit.self,
         ]
     )
 
@@ -215,6 +217,97 @@ struct AdminCommand: AsyncParsableCommand {
                     common.output(id: grant.id.rawValue, fields: [
                         "revoked_at": .string(grant.revokedAt.map(\.iso8601) ?? ""),
                     ])
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with the public-key service on the admin's database, naming refusals.
+    static func withPublicKeys(_ common: Common, _ body: @escaping (PublicKeyService) async throws -> Void) async throws {
+        try await common.withAdmin { admin in
+            do {
+                try await body(PublicKeyService(storage: admin.storage, clock: admin.clock))
+            } catch let failure as PublicKeyService.Failure {
+                switch failure {
+                case .unknownOrganization: throw CommandFailure(message: "no organization with that slug")
+                case .unknownProject: throw CommandFailure(message: "no project with that slug in the organization")
+                case .unknownKey: throw CommandFailure(message: "no public key with that id")
+                case .invalidName(let why): throw CommandFailure(message: "--name: \(why)")
+                }
+            }
+        }
+    }
+
+    struct CreatePublicKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a bi_pub_ public Content API key for one project; printed once, only its digest is stored."
+        )
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "Project slug.") var project: String
+        @Option(help: "A name to recognise the key by (default: Public key).") var name: String?
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                let orgSlug = try Slug(org), projectSlug = try Slug(project)
+                try await AdminCommand.withPublicKeys(common) { keys in
+                    let (key, secret) = try await keys.create(organization: orgSlug, project: projectSlug, name: name)
+                    if common.json {
+                        print(JSONValue.object([
+                            "id": .string(key.id.rawValue), "key": .string(secret.value), "name": .string(key.name),
+                            "project_id": .string(key.projectID.rawValue), "organization_id": .string(key.organizationID.rawValue),
+                        ]).serialized)
+                    } else {
+                        print("id: \(key.id.rawValue)")
+                        print("key: \(secret.value)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct ListPublicKeys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List public Content API keys as JSON lines, newest first (never the keys themselves).")
+        @OptionGroup var common: Common
+        @Option(help: "Only this organization's keys.") var org: String?
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    var organization: OrganizationID?
+                    if let org {
+                        guard let found = try await admin.storage.organization(slug: try Slug(org)) else {
+                            throw CommandFailure(message: "no organization with that slug")
+                        }
+                        organization = found.id
+                    }
+                    for key in try await PublicKeyService(storage: admin.storage, clock: admin.clock).keys(in: organization) {
+                        var object: [String: JSONValue] = [
+                            "id": .string(key.id.rawValue), "name": .string(key.name), "organization_id": .string(key.organizationID.rawValue),
+                            "project_id": .string(key.projectID.rawValue), "created_at": .string(key.createdAt.iso8601),
+                            "status": .string(key.revokedAt == nil ? "active" : "revoked"),
+                        ]
+                        if let used = key.lastUsedAt { object["last_used_at"] = .string(used.iso8601) }
+                        if let revoked = key.revokedAt { object["revoked_at"] = .string(revoked.iso8601) }
+                        print(JSONValue.object(object).serialized)
+                    }
+                }
+            }
+        }
+    }
+
+    struct RevokePublicKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a public Content API key: it stops working on every server within a second."
+        )
+        @OptionGroup var common: Common
+        @Argument(help: "The key id (pk_…).") var keyID: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await AdminCommand.withPublicKeys(common) { keys in
+                    let key = try await keys.revoke(keyID)
+                    common.output(id: key.id.rawValue, fields: ["status": .string("revoked")])
                 }
             }
         }

@@ -31,7 +31,6 @@ import Testing
                     .replacingOccurrences(of: "{orgId}", with: world.organization.id.rawValue)
                     .replacingOccurrences(of: "{projectId}", with: world.projects[0].id.rawValue)
                     .replacingOccurrences(of: "{keyId}", with: keyID)
-                    .replacingOccurrences(of: "{orgSlug}", with: world.organization.slug.value)
                     .replacingOccurrences(of: "{projectSlug}", with: world.projects[0].slug.value)
                     .replacingOccurrences(of: "{model}", with: "blog")
                     .replacingOccurrences(of: "{name}", with: "title")

@@ -174,7 +174,7 @@ struct PublicContentRoutes {
                       _ source: PublicContentReader.Source) async throws -> CDNFile {
         let cacheKey = "\(project.id.rawValue)|\(source)|\(request.uri.path)?\(request.uri.query ?? "")"
         if let cached = dependencies.contentAnswers.value(for: cacheKey) { return cached }
-        let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let parameters = request.uri.queryParameters.map { (String($0.key).removingPercentEncoding ?? String($0.key), String($0.value)) }
         let reader = dependencies.publicContent
         let data: Data
         switch resource {

@@ -22,7 +22,7 @@ struct ContentRoutes {
         }
         api.on(Endpoints.listContentModelsBySlug, below: prefix) { request, context in
             let token = try context.partnerToken(requiring: .contentRead)
-            let project = try await projectBySlug(token, context.parameters.value("orgSlug"), context.parameters.value("projectSlug"))
+            let project = try await projectBySlug(token, context.parameters.value("orgId"), context.parameters.value("projectSlug"))
             return try listModels(request, try await content.models(in: project))
         }
         api.on(Endpoints.createContentModel, below: prefix) { request, context in
@@ -112,7 +112,7 @@ struct ContentRoutes {
     /// Better i18n's own route names the project by organization and project slug.
     private func projectBySlug(_ token: AuthenticatedToken, _ orgSlug: String, _ projectSlug: String) async throws -> BetterI18nCore.Project {
         guard let organization = try await projects.organization(token.grant.organizationID) else { throw APIError.notFound }
-        guard organization.slug.value == orgSlug.lowercased() else {
+        guard organization.slug.value == orgSlug.lowercased() || organization.id.rawValue == orgSlug else {
             throw APIError(.wrongOrganization, "This token is for another organization.")
         }
         guard let found = try await projects.projects(in: organization.id).first(where: { $0.slug.value == projectSlug.lowercased() }) else {
@@ -146,7 +146,7 @@ enum ContentQuery {
     static func filters(_ request: Request) -> [String: String] {
         var filters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters {
-            let name = String(name)
+            let name = String(name).removingPercentEncoding ?? String(name)
             guard name.hasPrefix("filter[") && name.hasSuffix("]") else { continue }
             filters[String(name.dropFirst(7).dropLast())] = String(value)
         }

@@ -2,16 +2,27 @@ import BetterI18nAPI
 import BetterI18nCore
 import Foundation
 import SQLKit
+import Synchronization
 
 // MARK: - Content CMS (SPEC §10)
 
 extension SQLStorage {
     public func readingContent<T: Sendable>(_ body: @escaping @Sendable (any ContentTransaction) async throws -> T) async throws -> T {
-        try await driver.reading { try await body(SQLContentTransaction(database: $0)) }
+        let driver = self.driver, caller = CallerError()
+        return try await caller.unwrapping {
+            try await driver.reading { database in
+                try await caller.wrapping { try await body(SQLContentTransaction(database: database, driver: driver)) }
+            }
+        }
     }
 
     public func writingContent<T: Sendable>(_ body: @escaping @Sendable (any ContentTransaction) async throws -> T) async throws -> T {
-        try await driver.writing { try await body(SQLContentTransaction(database: $0)) }
+        let driver = self.driver, caller = CallerError()
+        return try await caller.unwrapping {
+            try await driver.writing { database in
+                try await caller.wrapping { try await body(SQLContentTransaction(database: database, driver: driver)) }
+            }
+        }
     }
 
     public func createPublicKey(_ key: PublicKeyRecord) async throws {
@@ -66,9 +77,47 @@ extension SQLStorage {
     }
 }
 
+/// A caller's own refusal thrown inside a content transaction. The drivers report whatever
+/// leaves a transaction as the database's error, so the refusal is kept aside here and thrown
+/// again as it was once the transaction has rolled back.
+final class CallerError: Sendable {
+    private let kept = Mutex<(any Error)?>(nil)
+
+    /// Storage errors (the transaction's statements, already classified) pass as they are;
+    /// anything else is the caller's, remembered.
+    func wrapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            kept.withLock { $0 = error }
+            throw error
+        }
+    }
+
+    func unwrapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            if let own = kept.withLock({ $0 }) { throw own }
+            throw error
+        }
+    }
+}
+
 /// ``ContentTransaction`` over one SQL connection (inside the driver's transaction for writes).
+/// Each statement's error is classified at once, so the caller's refusals stay distinct.
 struct SQLContentTransaction: ContentTransaction {
-    let database: any SQLDatabase
+    let base: any SQLDatabase
+    let driver: any SQLDriver
+
+    init(database: any SQLDatabase, driver: any SQLDriver) {
+        base = database
+        self.driver = driver
+    }
+
+    private var database: ClassifyingDatabase { ClassifyingDatabase(base: base, driver: driver) }
 
     func models(in project: ProjectID) async throws -> [ContentModelRecord] {
         try await database.raw("""
@@ -156,11 +205,13 @@ struct SQLContentTransaction: ContentTransaction {
     func entries(ids: [ContentEntryID]) async throws -> [ContentEntryRecord] {
         var found: [ContentEntryRecord] = []
         for chunk in Array(Set(ids)).sorted().chunked(200) {
-            let list = SQLList(chunk.map { SQLBind($0.rawValue) })
-            let entries = try await database.select().column(SQLLiteral.all).from("content_entries")
-                .where(SQLColumn("id"), .in, list).orderBy("created_at").all()
-            let languages = try await database.select().column(SQLLiteral.all).from("content_entry_languages")
-                .where(SQLColumn("entry_id"), .in, list).orderBy("language").all()
+            let raw = chunk.map(\.rawValue)
+            let entries = try await database.raw("""
+                SELECT * FROM content_entries WHERE id IN (\(binds: raw)) ORDER BY created_at, id
+                """).all()
+            let languages = try await database.raw("""
+                SELECT * FROM content_entry_languages WHERE entry_id IN (\(binds: raw)) ORDER BY entry_id, language
+                """).all()
             found += try ContentRows.entries(entries, languages)
         }
         return found
@@ -197,6 +248,33 @@ struct SQLContentTransaction: ContentTransaction {
     func deleteEntry(_ id: ContentEntryID) async throws {
         try await database.raw("DELETE FROM content_entry_languages WHERE entry_id = \(bind: id.rawValue)").run()
         try await database.raw("DELETE FROM content_entries WHERE id = \(bind: id.rawValue)").run()
+    }
+}
+
+/// Runs raw statements, classifying backend errors as ``StorageError``.
+struct ClassifyingDatabase {
+    let base: any SQLDatabase
+    let driver: any SQLDriver
+
+    struct Statement {
+        let query: SQLRawBuilder
+        let driver: any SQLDriver
+
+        func run() async throws {
+            do { try await query.run() } catch let error as StorageError { throw error } catch { throw driver.classify(error) }
+        }
+
+        func all() async throws -> [any SQLRow] {
+            do { return try await query.all() } catch let error as StorageError { throw error } catch { throw driver.classify(error) }
+        }
+
+        func first() async throws -> (any SQLRow)? {
+            do { return try await query.first() } catch let error as StorageError { throw error } catch { throw driver.classify(error) }
+        }
+    }
+
+    func raw(_ sql: SQLQueryString) -> Statement {
+        Statement(query: base.raw(sql), driver: driver)
     }
 }
 
