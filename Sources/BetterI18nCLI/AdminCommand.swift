@@ -233,6 +233,7 @@ struct AdminCommand: AsyncParsableCommand {
                 case .unknownProject: throw CommandFailure(message: "no project with that slug in the organization")
                 case .unknownKey: throw CommandFailure(message: "no public key with that id")
                 case .invalidName(let why): throw CommandFailure(message: "--name: \(why)")
+                case .forbidden: throw CommandFailure(message: "not allowed")
                 }
             }
         }

@@ -34,6 +34,36 @@ public struct PublicKeyService: Sendable {
     public enum Failure: Error, Equatable, Sendable {
         case unknownOrganization, unknownProject, unknownKey
         case invalidName(String)
+        /// The user is not an owner or admin of the key's organization.
+        case forbidden
+    }
+
+    /// The projects a user may manage keys of (organizations they own or administer), with
+    /// their organization's name, and those projects' keys, newest first.
+    public func dashboard(for user: UserID) async throws -> (projects: [(organization: String, project: Project)], keys: [PublicKeyRecord]) {
+        var projects: [(String, Project)] = []
+        var keys: [PublicKeyRecord] = []
+        for membership in try await storage.memberships(of: user) where membership.role.canAdminister {
+            for project in try await storage.projects(in: membership.organization.id) {
+                projects.append((membership.organization.name, project))
+            }
+            keys += try await storage.publicKeys(in: membership.organization.id)
+        }
+        return (projects, keys.sorted { $0.createdAt > $1.createdAt })
+    }
+
+    /// Creates a key from the dashboard: owners and admins of the project's organization only.
+    public func create(projectID raw: String, name: String?, by user: UserID) async throws -> (key: PublicKeyRecord, secret: Secret) {
+        guard let id = ProjectID(raw), let project = try await storage.project(id: id) else { throw Failure.unknownProject }
+        guard try await storage.role(of: user, in: project.organizationID)?.canAdminister == true else { throw Failure.forbidden }
+        return try await create(for: project, name: name)
+    }
+
+    /// Revokes a key from the dashboard: owners and admins of its organization only.
+    public func revoke(_ rawID: String, by user: UserID) async throws {
+        guard let id = PublicKeyID(rawID), let key = try await storage.publicKey(id: id) else { throw Failure.unknownKey }
+        guard try await storage.role(of: user, in: key.organizationID)?.canAdminister == true else { throw Failure.unknownKey }
+        try await revoke(rawID, in: key.organizationID)
     }
 
     /// Creates a key for a project; the secret is in the answer and nowhere else.
@@ -83,8 +113,8 @@ public struct PublicKeyService: Sendable {
         guard let record, record.revokedAt == nil else { return nil }
         let now = clock.now()
         if lastMarked.shouldMark(record.id, at: now) {
-            let storage = self.storage
-            Task { try? await storage.markPublicKeyUsed(record.id, at: now) }
+            // Once a minute per key: the request that marks waits for one small write.
+            try? await storage.markPublicKeyUsed(record.id, at: now)
         }
         return record
     }

@@ -61,6 +61,32 @@ import BetterI18nOAuth
         #expect(try await storage().userCount() == 0)
     }
 
+    /// SPEC §10: `create-public-key` prints a `bi_pub_` key once and stores only its digest;
+    /// `list-public-keys` never shows a key; `revoke-public-key` ends it; bad input writes nothing.
+    @Test func publicKeysAreCreatedListedAndRevoked() async throws {
+        try await admin("create-user", ["--email", "ops@example.com", "--name", "Ops", "--password", "long enough password"])
+        try await admin("create-org", ["--slug", "acme", "--name", "Acme", "--owner", "ops@example.com"])
+        try await admin("create-project", ["--org", "acme", "--slug", "web", "--name", "Web", "--source-language", "en"])
+        try await admin("create-public-key", ["--org", "acme", "--project", "web", "--name", "Website"])
+        let storage = try await storage()
+        let keys = try await storage.publicKeys(in: nil)
+        #expect(keys.count == 1)
+        #expect(keys.first?.name == "Website")
+        try await admin("list-public-keys", ["--org", "acme"])
+        for (subcommand, arguments) in [
+            ("create-public-key", ["--org", "acme", "--project", "missing"]),
+            ("create-public-key", ["--org", "missing", "--project", "web"]),
+            ("create-public-key", ["--org", "acme", "--project", "web", "--name", String(repeating: "x", count: 101)]),
+            ("list-public-keys", ["--org", "missing"]),
+            ("revoke-public-key", ["pk_notakey"]),
+        ] {
+            await #expect(throws: ExitCode.failure, "\(subcommand) \(arguments)") { try await admin(subcommand, arguments) }
+        }
+        #expect(try await storage.publicKeys(in: nil).count == 1)
+        try await admin("revoke-public-key", [try #require(keys.first).id.rawValue])
+        #expect(try await storage.publicKey(id: try #require(keys.first).id)?.revokedAt != nil)
+    }
+
     @Test func duplicatesAreRefused() async throws {
         try await admin("create-user", ["--email", "ops@example.com", "--name", "Ops", "--password", "long enough password"])
         await #expect(throws: ExitCode.failure) {

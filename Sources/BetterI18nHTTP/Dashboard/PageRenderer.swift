@@ -17,6 +17,7 @@ struct PageRenderer: Sendable {
         try! library.register(Templates.errorPage, named: "error")
         try! library.register(Templates.connectedApps, named: "connected-apps")
         try! library.register(Templates.developerApps, named: "developer-apps")
+        try! library.register(APIKeysPage.template, named: "api-keys")
         self.library = library
     }
 
