@@ -33,7 +33,9 @@ public struct PartnerTools: Sendable {
             case "getPendingChanges": text = try await call.getPendingChanges()
             case "publishTranslations": text = try await call.publishTranslations()
             case "addLanguages": text = try await call.addLanguages()
-            default: throw ToolFailure(code: "unknown_tool", message: "There is no tool named \(name). Tools: \(Self.names.joined(separator: ", ")).")
+            default:
+                if let content = try await callContent(name, call) { text = content; break }
+                throw ToolFailure(code: "unknown_tool", message: "There is no tool named \(name). Tools: \(Self.names.joined(separator: ", ")).")
             }
             return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], isError: false)
         } catch let failure as ToolFailure {

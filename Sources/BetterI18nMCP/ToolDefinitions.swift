@@ -112,7 +112,7 @@ extension PartnerTools {
              description: "Add languages (BCP 47 codes) to a project. Needs projects:write.",
              inputSchema: schema(["project": project, "languages": languageList], required: ["project", "languages"]),
              annotations: write),
-    ]
+    ] + contentDefinitions
 }
 
 /// The MCP server of Better i18n over any transport: tool listing and calls.
@@ -120,7 +120,8 @@ public enum BetterI18nMCPServer {
     public static let instructions = """
         Better i18n translation management. Find a project with listProjects (projects are named by id or org/project), \
         read keys and translations, add keys and values (drafts), check getPendingChanges, then publishTranslations to \
-        put them on the public CDN. Errors name the REST error code, like missing_scope with the scope needed.
+        put them on the public CDN. Structured content (blog posts, pages) lives in content models: listContentModels, \
+        createContentEntry, publishContentEntry. Errors name the REST error code, like missing_scope with the scope needed.
         """
 
     public static func make(api: any PartnerAPI, version: String) async -> Server {

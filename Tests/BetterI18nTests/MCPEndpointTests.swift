@@ -84,7 +84,7 @@ import Testing
 
             let list = try await rpc(client, token: token, session: session, ["jsonrpc": "2.0", "id": 3, "method": "tools/list"])
             let tools = try #require((try message(list)["result"] as? [String: Any])?["tools"] as? [[String: Any]])
-            #expect(tools.count == 11)
+            #expect(tools.count == 22)
 
             let projects = try await callTool(client, token: token, session: session, "listProjects", [:])
             #expect(!projects.isError)
