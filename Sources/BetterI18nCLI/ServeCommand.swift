@@ -91,6 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try await ReleaseService(storage: storage, clock: SystemWallClock(), random: SystemRandomSource())
                 .publish(project, languages: nil, by: .operator)
             cdnLine = "\n  CDN manifest:   \(configuration.cdnURL.absoluteString)/\(credentials.organizationSlug)/\(credentials.projectSlug)/manifest.json"
+            let key = try await DemoContent(
+                content: ContentService(storage: storage, clock: SystemWallClock()), keys: PublicKeyService(storage: storage, clock: SystemWallClock())
+            ).seed(in: project)
+            let entry = "\(configuration.apiURL.absoluteString)/v1/content/\(credentials.organizationSlug)/\(credentials.projectSlug)"
+                + "/models/\(DemoContent.modelSlug)/entries/\(DemoContent.publishedSlug)?language=de"
+            cdnLine += """
+
+                  Content API key: \(key.value)   (public, read-only: published content of \(credentials.projectSlug))
+                  Read a post:    curl -H 'x-api-key: \(key.value)' '\(entry)'
+                """
         }
         print("""
             Better i18n demo data seeded.

@@ -2,6 +2,7 @@ import BetterI18nAPI
 import BetterI18nCDN
 import BetterI18nCore
 import BetterI18nHTTP
+import BetterI18nProjects
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -232,6 +233,24 @@ import Testing
             let after = try await site.get("/models/blog/entries", headers: [.ifNoneMatch: etag])
             #expect(after.status == .ok)
             #expect(try site.json(after)["total"] as? Int == 3)
+        }
+    }
+
+    /// `serve --demo` seeds a blog: one post published in en and de, one draft, and a key.
+    @Test func theDemoBlogServesItsPublishedPostOnly() async throws {
+        let world = try await OAuthWorld()
+        let dependencies = world.server.dependencies
+        let key = try await DemoContent(content: dependencies.content, keys: dependencies.publicKeys).seed(in: world.projects[0])
+        try await world.test { client in
+            let base = "/v1/content/\(world.organization.slug.value)/web/models/blog/entries"
+            let headers: HTTPFields = [.init("x-api-key")!: key.value]
+            let post = try await client.execute(uri: base + "/hello-world?language=de", method: .get, headers: headers)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(post.body.readableBytesView)) as? [String: Any])
+            #expect(body["title"] as? String == "Hallo, Welt")
+            #expect(body["availableLanguages"] as? [String] == ["de", "en"])
+            #expect(try await client.execute(uri: base + "/coming-soon", method: .get, headers: headers).status == .notFound)
+            let drafts = try await world.server.dependencies.content.entries(of: "blog", in: world.projects[0], .init(status: "draft"))
+            #expect(drafts.entries.map(\.slug) == ["coming-soon"])
         }
     }
 
