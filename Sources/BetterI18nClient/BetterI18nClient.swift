@@ -161,7 +161,9 @@ public struct BetterI18nClient: Sendable {
     /// A call to one partner endpoint: path parameters filled in from `parameters`.
     func call(_ endpoint: Endpoint, _ parameters: [String: String] = [:], query: [(String, String?)] = [],
               body: (any Encodable)? = nil, token: String) async throws -> ClientResponse {
-        assert(query.allSatisfy { pair in endpoint.query.contains { $0.name == pair.0 } }, "\(endpoint.operationID) has no such query parameter")
+        assert(query.allSatisfy { pair in
+            endpoint.query.contains { $0.name == pair.0 || ($0.name == "filter[<field>]" && pair.0.hasPrefix("filter[")) }
+        }, "\(endpoint.operationID) has no such query parameter")
         assert(Set(parameters.keys) == Set(endpoint.parameterNames), "\(endpoint.operationID) takes \(endpoint.parameterNames)")
         let json = try body.map { try Self.encoder.encode($0) }
         let request = makeRequest(method: endpoint.method.rawValue, base: configuration.apiURL, path: endpoint.path(parameters),

@@ -36,7 +36,7 @@ public struct PartnerClient: Sendable, CustomStringConvertible {
         Endpoints.updateKey, Endpoints.deleteKeys, Endpoints.listTranslations, Endpoints.setTranslations,
         Endpoints.pendingChanges, Endpoints.publish, Endpoints.listReleases, Endpoints.listGlossary,
         Endpoints.upsertGlossaryTerms,
-    ].reduce(into: Set<String>()) { $0.insert($1.operationID) }
+    ].reduce(into: Set<String>()) { $0.insert($1.operationID) }.union(contentOperations)
 
     // MARK: - Token
 

@@ -352,6 +352,56 @@ import Testing
         }
     }
 
+    /// SPEC §10 and §13: typed calls for the content routes, and the public Content API read
+    /// with a `bi_pub_` key, decoding the server's answers.
+    @Test func contentCallsAndThePublicContentClientDecodeTheServersAnswers() async throws {
+        try await Live.run { live in
+            let scopes = ["org:read", "projects:read", "content:read", "content:write", "content:publish"]
+            let tokens = try await live.connect(scopes: scopes)
+            let minted = try await live.sdk.mintInstallationToken(grantID: tokens.grantID, accessToken: tokens.accessToken)
+            let api = live.sdk.partner(token: minted.installationToken)
+            let project = live.world.projects[0].id.rawValue
+            let model = try await api.createContentModel(projectID: project, .init(slug: "blog", fields: [
+                .init(name: "price", type: "number"), .init(name: "excerpt", type: "text", localized: true),
+            ]))
+            #expect(model.fields.map(\.name) == ["price", "excerpt"])
+            #expect(try await api.listContentModels(projectID: project).items.map(\.slug) == ["blog"])
+            #expect(try await api.listContentModels(organization: live.world.organization.slug.value, project: "web").items.count == 1)
+            #expect(try await api.updateContentModel(projectID: project, model: "blog", .init(displayName: "News")).displayName == "News")
+            _ = try await api.addContentField(projectID: project, model: "blog", .init(name: "cover", type: "media"))
+            _ = try await api.updateContentField(projectID: project, model: "blog", name: "cover", .init(required: false, helpText: "16:9"))
+            #expect(try await api.contentModel(projectID: project, model: "blog").fields.last?.helpText == "16:9")
+            #expect(try await api.deleteContentField(projectID: project, model: "blog", name: "cover").fields.count == 2)
+            let entry = try await api.createContentEntry(projectID: project, model: "blog", .init(
+                slug: "hello", fields: ["price": .int(3)],
+                translations: ["en": .init(title: "Hello", body: "# Hi", fields: ["excerpt": .string("First")])]
+            ))
+            do {
+                _ = try await api.createContentEntry(projectID: project, model: "blog", .init(slug: "bad", fields: ["price": .string("x")],
+                                                                                              translations: ["en": .init(title: "T")]))
+                Issue.record("a wrong type must be refused")
+            } catch BetterI18nError.validationFailed(let items) {
+                #expect(items.map(\.field) == ["fields.price"])
+            }
+            #expect(try await api.publishContentEntry(projectID: project, entryID: entry.id).status == "published")
+            #expect(try await api.listContentEntries(projectID: project, model: "blog", filters: ["price": "3"]).items.map(\.id) == [entry.id])
+            #expect(try await api.updateContentEntry(projectID: project, entryID: entry.id, .init(slug: "hello-world")).slug == "hello-world")
+            #expect(try await api.contentEntry(projectID: project, entryID: entry.id).translations["en"]?.title == "Hello")
+
+            let key = try await live.world.server.dependencies.publicKeys.create(for: live.world.projects[0], name: "Site").secret.value
+            let reader = PublicContentClient(client: live.sdk, organization: live.world.organization.slug.value, project: "web", key: key)
+            #expect(try await reader.models().map(\.slug) == ["blog"])
+            let page = try await reader.entries(model: "blog", language: "de", limit: 10)
+            #expect(page.total == 1 && page.items.first?["title"] == .string("Hello") && page.items.first?["language"] == .string("en"))
+            #expect(try await reader.entry(model: "blog", slug: "hello-world")["body"] == .string("# Hi"))
+
+            #expect(try await api.unpublishContentEntry(projectID: project, entryID: entry.id).status == "draft")
+            try await api.deleteContentEntry(projectID: project, entryID: entry.id)
+            try await api.deleteContentModel(projectID: project, model: "blog")
+            #expect(try await api.listContentModels(projectID: project).items.isEmpty)
+        }
+    }
+
     @Test func everyPartnerEndpointHasATypedCall() {
         #expect(PartnerClient.coveredOperations == Set(Endpoints.all.map(\.operationID)))
     }
