@@ -21,7 +21,10 @@ from tokens import Installation
 
 ALL = ["org:read", "projects:read", "projects:write", "keys:read", "keys:write",
        "translations:read", "translations:write", "translations:publish"]
-TOOLS = {"listProjects", "getProject", "listKeys", "createKeys", "deleteKeys", "updateKeys", "setTranslations",
+CONTENT_TOOLS = {"listContentModels", "getContentModel", "createContentModel", "addContentField", "listContentEntries",
+                 "getContentEntry", "createContentEntry", "updateContentEntry", "publishContentEntry",
+                 "unpublishContentEntry", "deleteContentEntry"}
+TOOLS = CONTENT_TOOLS | {"listProjects", "getProject", "listKeys", "createKeys", "deleteKeys", "updateKeys", "setTranslations",
          "getTranslations", "getPendingChanges", "publishTranslations", "addLanguages"}
 
 

@@ -394,7 +394,9 @@ public struct ContentService: Sendable {
         let now = clock.now()
         let languages = try await storage.languages(of: project.id).map(\.code)
         let view = try await storage.writingContent { tx in
-            var (entry, model) = try await { let v = try await Self.entry(rawID, in: project, tx); return (v.entry, v.model) }()
+            let found = try await Self.entry(rawID, in: project, tx)
+            var entry = found.entry
+            let model = found.model
             var problems = ContentProblems()
             if let slug = input.slug, !ContentRules.isEntrySlug(slug) {
                 problems.add("slug", "invalid_slug", "an entry slug is 1–200 of a-z, 0-9 and -")

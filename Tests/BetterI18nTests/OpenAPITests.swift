@@ -161,6 +161,46 @@ private struct WireJSON: Decodable {
         #expect(Self.problems(["deleted": WireBoolean(value: true)], .ref(DeletedCount.self)) == ["$.deleted: not an integer"])
     }
 
+    /// The content routes (SPEC §10) answer exactly their documented shapes too.
+    @Test func everyContentAnswerMatchesItsDocumentedSchema() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let session = try await ContentAPITests.session(client, world)
+            let project = world.projects[0].id.rawValue
+            func check(_ endpoint: Endpoint, _ parameters: [String: String] = [:], query: String = "", body: [String: Any]? = nil) async throws -> [String: Any] {
+                let response = try await session.partner.call(endpoint.path(parameters) + query, method: .init(rawValue: endpoint.method.rawValue)!,
+                                                              token: session.token, json: body)
+                #expect(response.status.code == endpoint.success, "\(endpoint.operationID): \(response.status) \(String(buffer: response.body))")
+                let value = try WireJSON.parse(Data(response.body.readableBytesView))
+                let found = Self.problems(value, try #require(endpoint.response))
+                #expect(found.isEmpty, "\(endpoint.operationID): \(found)")
+                return value as? [String: Any] ?? [:]
+            }
+            try await session.seedModels()
+            let model = ["projectId": project, "model": "blog"]
+            _ = try await check(Endpoints.createContentModel, ["projectId": project], body: ["slug": "pages", "kind": "single"])
+            _ = try await check(Endpoints.listContentModels, ["projectId": project])
+            _ = try await check(Endpoints.listContentModelsBySlug, ["orgId": world.organization.slug.value, "projectSlug": "web"])
+            _ = try await check(Endpoints.getContentModel, model)
+            _ = try await check(Endpoints.updateContentModel, model, body: ["description": "News"])
+            _ = try await check(Endpoints.addContentField, model, body: ["name": "rating", "type": "enum",
+                                                                        "enum_values": [["label": "Good", "value": "good"]]])
+            _ = try await check(Endpoints.updateContentField, model.merging(["name": "rating"]) { a, _ in a }, body: ["help_text": "How good"])
+            _ = try await check(Endpoints.deleteContentField, model.merging(["name": "rating"]) { a, _ in a })
+            let entry = try await check(Endpoints.createContentEntry, model, body: [
+                "slug": "post", "fields": ["price": 1.5, "featured": true, "related": [String]()],
+                "translations": ["en": ["title": "Post", "body": "# B", "fields": ["subtitle": "S"]], "de": ["title": "Beitrag"]],
+            ])
+            let entryID = try #require(entry["id"] as? String)
+            let entryPath = ["projectId": project, "entryId": entryID]
+            _ = try await check(Endpoints.listContentEntries, model)
+            _ = try await check(Endpoints.getContentEntry, entryPath)
+            _ = try await check(Endpoints.updateContentEntry, entryPath, body: ["translations": ["de": ["fields": ["subtitle": "U"]]]])
+            _ = try await check(Endpoints.publishContentEntry, entryPath)
+            _ = try await check(Endpoints.unpublishContentEntry, entryPath, body: ["languages": ["de"]])
+        }
+    }
+
     @Test func everyAnswerMatchesItsDocumentedSchema() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in

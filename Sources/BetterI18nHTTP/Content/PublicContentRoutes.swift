@@ -172,7 +172,12 @@ struct PublicContentRoutes {
     /// The answer's bytes, rendered once per project, source, path and query for half a second.
     private func body(_ request: Request, _ resource: Resource, _ project: BetterI18nCore.Project,
                       _ source: PublicContentReader.Source) async throws -> CDNFile {
-        let cacheKey = "\(project.id.rawValue)|\(source)|\(request.uri.path)?\(request.uri.query ?? "")"
+        let sourceKey: String
+        switch source {
+        case .published: sourceKey = "published"
+        case .working(let status): sourceKey = status.rawValue
+        }
+        let cacheKey = project.id.rawValue + "|" + sourceKey + "|" + request.uri.path + "?" + (request.uri.query ?? "")
         if let cached = dependencies.contentAnswers.value(for: cacheKey) { return cached }
         let parameters = request.uri.queryParameters.map { (String($0.key).removingPercentEncoding ?? String($0.key), String($0.value)) }
         let reader = dependencies.publicContent
