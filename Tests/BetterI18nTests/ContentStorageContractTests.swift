@@ -1,6 +1,7 @@
 import struct BetterI18nAPI.EnumOption
 import BetterI18nCore
-import BetterI18nStorage
+@testable import BetterI18nStorage
+import SQLKit
 import Foundation
 import Testing
 
@@ -144,5 +145,13 @@ import Testing
         // The key itself is nowhere in the database: only its digest.
         let rows = try await world.storage.publicKeys(in: nil).filter { $0.id == key.id }
         #expect(rows.first?.digest.hex == SecretDigest(of: secret.value).hex)
+        let stored = try await world.storage.driver.reading { database in
+            try await database.raw("SELECT id, name, digest FROM public_keys WHERE id = \(bind: key.id.rawValue)").all().map { row in
+                try ["id", "name", "digest"].map { try row.decode(column: $0, as: String.self) }
+            }
+        }
+        #expect(stored.count == 1)
+        #expect(!stored.flatMap { $0 }.contains { $0.contains(secret.value) || $0.contains(secret.value.dropFirst(7)) },
+                "the key itself is nowhere at rest")
     }
 }

@@ -217,6 +217,9 @@ import Testing
             #expect(Compression.gunzip(Array(gzip.body.readableBytesView)) == Array(response.body.readableBytesView))
             #expect(try await site.get("/models/blog/entries", headers: [.ifNoneMatch: try #require(gzip.headers[.eTag])]).status == .notModified)
 
+            let head = try await client.execute(uri: site.base + "/models/blog/entries", method: .head,
+                                                headers: [.init("x-api-key")!: site.key])
+            #expect(head.status == .ok && head.body.readableBytes == 0 && head.headers[.eTag] == etag)
             let preflight = try await client.execute(uri: site.base + "/models/blog/entries", method: .options,
                                                      headers: [.origin: "https://www.example.com", .accessControlRequestMethod: "GET"])
             #expect(preflight.status == .noContent)
