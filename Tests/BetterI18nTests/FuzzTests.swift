@@ -82,11 +82,21 @@ import Testing
                 .init(method: .get, path: "/cdn/\(organization.slug.value)/web/en/{id}.json"),
                 .init(method: .get, path: "/cdn/\(organization.slug.value)/web/v1/en.json"),
                 .init(method: .get, path: "/cdn/{id}/{id}/manifest.json"),
+                .init(method: .get, path: base + "{id}/content/models"), .init(method: .post, path: base + "{id}/content/models"),
+                .init(method: .patch, path: base + "{id}/content/models/{id}"), .init(method: .delete, path: base + "{id}/content/models/{id}"),
+                .init(method: .post, path: base + "{id}/content/models/{id}/fields"),
+                .init(method: .get, path: base + "{id}/content/models/{id}/entries"),
+                .init(method: .post, path: base + "{id}/content/models/{id}/entries"),
+                .init(method: .patch, path: base + "{id}/content/entries/{id}"), .init(method: .post, path: base + "{id}/content/entries/{id}/publish"),
+                .init(method: .get, path: "/v1/content/\(organization.slug.value)/web/models"),
+                .init(method: .get, path: "/v1/content/\(organization.slug.value)/web/models/{id}/entries"),
+                .init(method: .get, path: "/v1/content/{id}/{id}/models/{id}/entries/{id}"),
             ]
             let parameterNames = ["grant_type", "code", "refresh_token", "client_id", "client_secret", "redirect_uri", "code_verifier",
                                   "scope", "resource", "token", "token_type_hint", "response_type", "state", "code_challenge",
                                   "code_challenge_method", "request_id", "csrf_token", "decision", "organization_id", "project_ids",
-                                  "limit", "cursor", "namespace", "search", "missing_language", "languages", "keys", "status", "ns"]
+                                  "limit", "cursor", "namespace", "search", "missing_language", "languages", "keys", "status", "ns",
+                                  "language", "page", "sort", "order", "fields", "expand", "filter[price]", "cascade"]
             let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
             let deepObject = String(repeating: "{\"a\":", count: 20_000) + "1" + String(repeating: "}", count: 20_000)
             let jsonBodies = [
