@@ -24,6 +24,8 @@ public struct AppDependencies: Sendable {
     public let keys: KeyService
     public let glossary: GlossaryService
     public let releases: ReleaseService
+    /// Members and invitations, for the dashboard and the `admin` commands alike.
+    public let members: MemberService
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
@@ -53,6 +55,7 @@ public struct AppDependencies: Sendable {
         self.glossary = GlossaryService(storage: storage, clock: clock)
         self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
         self.cdnMetrics = CDNMetrics(registry: metrics)
+        self.members = MemberService(storage: storage, hasher: PasswordHasher(cost: configuration.bcryptCost), clock: clock, random: random)
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),

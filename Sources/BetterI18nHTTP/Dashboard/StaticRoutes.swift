@@ -7,7 +7,7 @@ struct StaticRoutes {
             Response(
                 status: .ok,
                 headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet + "\n" + Templates.oauthStylesheet))
+                body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet + "\n" + Templates.oauthStylesheet + "\n" + MemberTemplates.stylesheet))
             )
         }
     }

@@ -15,9 +15,8 @@ enum Templates {
     <header class="topbar">
       <a class="brand" href="/"><span class="logo" aria-hidden="true">bi</span> Better i18n</a>
       {{#user}}
-      <nav class="topnav" aria-label="Settings">
-        <a href="/settings/connected-apps">Connected apps</a>
-        <a href="/settings/apps">Developer apps</a>
+      <nav class="topnav" aria-label="Main">
+        {{#navigation}}<a href="{{path}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a>{{/navigation}}
       </nav>
       <nav class="account" aria-label="Account">
         <span class="who" title="{{email}}">{{name}}</span>
