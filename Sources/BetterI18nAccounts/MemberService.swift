@@ -82,6 +82,11 @@ public struct MemberService: Sendable {
         try await storage.openInvitations(of: organization)
     }
 
+    /// Whether an invitation's seven days are over, by the service's clock.
+    public func hasExpired(_ invitation: Invitation) -> Bool {
+        invitation.expiresAt <= clock.now()
+    }
+
     // MARK: Inviting
 
     /// A new invitation and its token, which is shown once and never stored.

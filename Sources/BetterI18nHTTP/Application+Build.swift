@@ -24,7 +24,7 @@ public enum BetterI18nServer {
         OperationsRoutes(dependencies: dependencies).register(on: router)
         StaticRoutes().register(on: router)
         SignInRoutes(dependencies: dependencies).register(on: router)
-        HomeRoutes(dependencies: dependencies).register(on: router)
+        HomeRoutes(storage: dependencies.storage, projectViews: dependencies.projectViews, keys: dependencies.keys).register(on: router)
         OAuthRoutes(dependencies: dependencies).register(on: router)
         SettingsRoutes(dependencies: dependencies).register(on: router)
         let access = DashboardAccess(storage: dependencies.storage)

@@ -189,7 +189,6 @@ struct MemberRoutes {
         let organization = membership.organization
         let isOwner = membership.role == .owner
         let assignable = isOwner ? Role.allCases : [.admin, .member]
-        let now = Date()
         let list = try await members.members(of: organization.id).map { member in
             MemberView(
                 id: member.user.id.rawValue, name: member.user.name, email: member.user.email.value, role: member.role.rawValue,
@@ -200,7 +199,7 @@ struct MemberRoutes {
         let invitations = try await members.openInvitations(of: organization.id).map { invitation in
             InvitationView(
                 id: invitation.id, email: invitation.email.value, role: invitation.role.rawValue,
-                expires: SettingsRoutes.display(invitation.expiresAt), expired: invitation.expiresAt <= now
+                expires: SettingsRoutes.display(invitation.expiresAt), expired: members.hasExpired(invitation)
             )
         }
         let view = MembersView(

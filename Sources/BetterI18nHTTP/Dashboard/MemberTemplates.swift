@@ -109,6 +109,9 @@ enum MemberTemplates {
     /// The dashboard pages' own styles, appended to the shared stylesheet.
     static let stylesheet = """
     main.wide { max-width: 1200px; }
+    .org-actions { display: flex; gap: .75rem; align-items: center; }
+    .home-progress { min-width: 200px; }
+    .lang-progress { display: grid; grid-template-columns: 3.2rem 1fr 2.6rem; align-items: center; gap: .4rem; margin-bottom: .2rem; }
     .crumbs { font-size: .9rem; color: var(--muted); margin-bottom: .5rem; }
     .crumbs a { text-decoration: none; }
     .page-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; margin-bottom: 1rem; }
@@ -121,10 +124,13 @@ enum MemberTemplates {
     .project-grid > .card { margin-bottom: 0; }
     .project-grid + .card { margin-top: 1.25rem; }
     .progress-list { list-style: none; padding: 0; margin: .75rem 0 0; }
-    .progress-list li { display: grid; grid-template-columns: auto 1fr; align-items: center; gap: .15rem .6rem; padding: .45rem 0; border-top: 1px solid var(--line); }
+    .progress-list li { padding: .5rem 0; border-top: 1px solid var(--line); }
     .progress-list li:first-child { border-top: 0; }
+    .lang-head { display: flex; align-items: center; gap: .5rem; margin-bottom: .3rem; }
     .progress-list .lang-name { font-weight: 600; }
-    .progress-list progress, .progress-list .small { grid-column: 1 / -1; }
+    input[type=search] { width: 100%; padding: .6rem .75rem; border: 1px solid #c9cfdb; border-radius: 8px; font: inherit; background: #fff; }
+    select { min-height: 2.75rem; }
+    label .small { font-weight: 400; }
     progress { width: 100%; height: .6rem; appearance: none; -webkit-appearance: none; border: 0; border-radius: 999px; background: #eceff6; overflow: hidden; }
     progress::-webkit-progress-bar { background: #eceff6; border-radius: 999px; }
     progress::-webkit-progress-value { background: var(--accent); border-radius: 999px; }

@@ -202,7 +202,9 @@ struct ProjectPageView {
         }
         hasReleases = !releases.isEmpty
         self.notice = notice
-        flash = feedback.savedKeyID == nil ? feedback.flash : nil
+        // A saved key shows its confirmation beside its Save button; one that left the
+        // filtered list (no longer missing) shows it at the top.
+        flash = keys.contains { $0.id.rawValue == feedback.savedKeyID } ? nil : feedback.flash
         addKey = feedback.addKey
         addKeyNameError = feedback.addKeyErrors["name"]
         addKeyNamespaceError = feedback.addKeyErrors["namespace"]

@@ -24,7 +24,7 @@ enum ProjectTemplates {
       <ul class="progress-list">
         {{#languages}}
         <li>
-          <span class="lang">{{code}}</span> <span class="lang-name">{{name}}</span>{{#isSource}} <span class="badge">source</span>{{/isSource}}
+          <div class="lang-head"><span class="lang">{{code}}</span> <span class="lang-name">{{name}}</span>{{#isSource}} <span class="badge">source</span>{{/isSource}}</div>
           <progress max="100" value="{{percent}}" aria-label="{{name}}: {{percent}}% of keys have a value">{{percent}}%</progress>
           <span class="muted small">{{percent}}% · {{count}}/{{total}}</span>
         </li>
