@@ -26,7 +26,7 @@ import Testing
             let csrf = try #require(try await client.browse(members, jar: driver.jar).hiddenField("csrf_token"))
             let created = try await client.browse(members + "/invite", method: .post, form: [("csrf_token", csrf), ("email", email), ("role", role)], jar: driver.jar)
             #expect(created.status == .created)
-            let link = try #require(created.text.firstMatch(of: /value="(http:\/\/127\.0\.0\.1:8080\/invitations\/(bi_inv_[0-9A-Za-z]{38}))"/))
+            let link = try #require(created.text.firstMatch(of: />(http:\/\/127\.0\.0\.1:8080\/invitations\/(bi_inv_[0-9A-Za-z]{38}))<\/textarea>/))
             return (String(link.output.1).replacingOccurrences(of: "http://127.0.0.1:8080", with: ""), String(link.output.2))
         }
 

@@ -10,7 +10,7 @@ enum MemberTemplates {
       <h2 id="link-heading">Invitation link for {{invitedEmail}}</h2>
       <p>Send this link to {{invitedEmail}}. It is shown only now, works once and expires in 7 days.</p>
       <label for="invitation-link">Invitation link</label>
-      <input id="invitation-link" type="text" readonly value="{{link}}" class="mono">
+      <textarea id="invitation-link" readonly rows="2" class="mono link-box">{{link}}</textarea>
     </section>
     {{/link}}
 
@@ -120,7 +120,8 @@ enum MemberTemplates {
     a.button.secondary { background: #fff; color: var(--text); border: 1px solid #c9cfdb; }
     .notice { background: #ecfdf3; color: var(--ok); border: 1px solid #abefc6; border-radius: 8px; padding: .6rem .8rem; }
     .small { font-size: .85rem; }
-    .project-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 1.25rem; }
+    .project-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 1.25rem; align-items: start; }
+    .link-box { resize: none; word-break: break-all; }
     .project-grid > .card { margin-bottom: 0; }
     .project-grid + .card { margin-top: 1.25rem; }
     .progress-list { list-style: none; padding: 0; margin: .75rem 0 0; }
@@ -173,7 +174,7 @@ enum MemberTemplates {
     .add-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 0 .75rem; margin-bottom: 1rem; }
     .span-2 { grid-column: 1 / -1; }
     .files a { text-decoration: none; margin: 0 .2rem .2rem 0; }
-    .invite-form { display: grid; grid-template-columns: 2fr 1fr auto; gap: .75rem; align-items: end; }
+    .invite-form { display: grid; grid-template-columns: 2fr 1fr auto; gap: .75rem; align-items: end; margin-top: .75rem; }
     .invite-form label { margin-top: 0; }
     .member-list { list-style: none; padding: 0; margin: 0; }
     .member { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; padding: .75rem 0; border-top: 1px solid var(--line); }
