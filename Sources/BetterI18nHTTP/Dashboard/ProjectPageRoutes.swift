@@ -136,7 +136,7 @@ struct ProjectPageRoutes {
     private func addKey(_ place: Place, user: User, form: FormBody, context: AppRequestContext) async throws -> Response {
         let filters = Filters(form)
         let name = form["name"] ?? "", namespace = form["namespace"] ?? ""
-        let value = form["value"] ?? ""
+        let value = Self.typed(form["value"] ?? "")
         var translations: [String: String]? = nil
         if !value.isEmpty { translations = [place.project.sourceLanguage.value: value] }
         do {
@@ -166,7 +166,7 @@ struct ProjectPageRoutes {
         var items: [KeyService.NewValue] = []
         var submitted: [String: String] = [:]
         for language in place.view.languages {
-            guard let value = form["value.\(language.code.value)"] else { continue }
+            guard let value = form["value.\(language.code.value)"].map(Self.typed) else { continue }
             submitted[language.code.value] = value
             // An empty field leaves the language without a value (nothing to save); the values
             // are stored as typed, so an unchanged one is not written again (it would become a draft).
@@ -276,6 +276,12 @@ struct ProjectPageRoutes {
         var values: [KeyID: [LanguageCode: String]] = [:]
         for (key, value) in found.values { values[key.id, default: [:]][value.language] = value.value }
         return values
+    }
+
+    /// A text box's value as typed: browsers send line breaks as CRLF, which would otherwise
+    /// turn every multi-line value into a changed one.
+    static func typed(_ value: String) -> String {
+        value.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     static func appending(_ query: String, _ pair: String) -> String {

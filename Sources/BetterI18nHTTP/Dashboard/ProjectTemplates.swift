@@ -111,7 +111,7 @@ enum ProjectTemplates {
             {{#values}}
             <div class="value{{#error}} invalid{{/error}}{{#missing}} missing{{/missing}}">
               <label for="v-{{keyID}}-{{code}}"><span class="lang">{{code}}</span> {{name}}{{#missing}} <span class="missing-tag">missing</span>{{/missing}}</label>
-              <textarea id="v-{{keyID}}-{{code}}" name="value.{{code}}" rows="2"{{#error}} aria-invalid="true" aria-describedby="e-{{keyID}}-{{code}}"{{/error}}>{{value}}</textarea>
+              <textarea id="v-{{keyID}}-{{code}}" name="value.{{code}}" rows="2"{{#error}} aria-invalid="true" aria-describedby="e-{{keyID}}-{{code}}"{{/error}}>\n{{value}}</textarea>
               {{#error}}<p class="field-error" id="e-{{keyID}}-{{code}}" role="alert">{{message}}{{#hasOffset}} — at character {{position}}: <code class="excerpt">{{before}}<mark>{{at}}</mark>{{after}}</code>{{/hasOffset}}</p>{{/error}}
             </div>
             {{/values}}
