@@ -65,6 +65,33 @@ import Testing
         #expect(event.details["via"] == "dashboard" && event.details["email"] == "new.person@example.com")
     }
 
+    @Test func aWithdrawnInvitationStopsWorkingAndOtherOrganizationsIdsAre404() async throws {
+        let w = try await World()
+        let admin = w.world.server.fixture.admin
+        let stranger = try await admin.createUser(email: Unique.email("stranger"), name: "Stranger", password: w.world.password)
+        let other = try await admin.createOrganization(slug: Unique.slug("other"), name: "Other", ownerEmail: stranger.email.value)
+        let (foreign, _) = try await admin.invite(organizationSlug: other.slug.value, email: "x@example.com", role: "member", publicURL: URL(string: "https://e.example.com")!)
+        try await w.world.test { client in
+            let driver = OAuthDriver(client: client, world: w.world)
+            try await driver.signIn()
+            let (path, token) = try await w.invite(client, driver, email: Unique.email("withdrawn"))
+            let invitation = try #require(try await w.world.storage.invitation(digest: SecretDigest(of: token)))
+            let csrf = try #require(try await client.browse(w.members, jar: driver.jar).hiddenField("csrf_token"))
+            // Another organization's invitation and member, named in this organization's URLs.
+            let foreignWithdraw = try await client.browse("/orgs/\(w.world.organization.slug.value)/invitations/\(foreign.id)/revoke", method: .post, form: [("csrf_token", csrf)], jar: driver.jar)
+            #expect(foreignWithdraw.status == .notFound)
+            let foreignRole = try await client.browse("\(w.members)/\(stranger.id.rawValue)/role", method: .post, form: [("csrf_token", csrf), ("role", "member")], jar: driver.jar)
+            #expect(foreignRole.status == .notFound)
+            let foreignRemove = try await client.browse("\(w.members)/\(stranger.id.rawValue)/remove", method: .post, form: [("csrf_token", csrf)], jar: driver.jar)
+            #expect(foreignRemove.status == .notFound)
+            let withdrawn = try await client.browse("/orgs/\(w.world.organization.slug.value)/invitations/\(invitation.id)/revoke", method: .post, form: [("csrf_token", csrf)], jar: driver.jar)
+            #expect(withdrawn.status == .seeOther)
+            #expect(try await client.browse(path, jar: CookieJar()).status == .notFound)
+        }
+        #expect(try await w.world.storage.openInvitations(of: other.id).map(\.id) == [foreign.id])
+        #expect(try await w.world.storage.role(of: stranger.id, in: other.id) == .owner)
+    }
+
     @Test func aNewUserSetsNameAndPasswordIsSignedInAndTheLinkIsSingleUse() async throws {
         let w = try await World()
         try await w.world.test { client in
