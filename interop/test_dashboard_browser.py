@@ -4,6 +4,8 @@ driven by Selenium against a `serve --demo` server.
 Walks what a translation team does: sign in, open the project, filter to keys missing in German,
 fix one, see the ICU error for a broken value at its character, publish and read the new value
 from the CDN; invite a colleague, accept as a new user, and check that a member cannot publish.
+Values are saved by the page's script without reloading; the Swift tests cover the same forms
+without script.
 
 With BETTER_I18N_SCREENSHOTS=DIR it saves every dashboard page it visits, 1280 and 390 pixels
 wide, as NAME.png and NAME-narrow.png (docs/screenshots/ holds the committed ones).
@@ -11,6 +13,7 @@ wide, as NAME.png and NAME-narrow.png (docs/screenshots/ holds the committed one
 import os
 import re
 import shutil
+import time
 
 import pytest
 import requests
@@ -61,6 +64,7 @@ def shoot(driver, name):
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**metrics, "height": min(max(height, 600), 3200)})
+        time.sleep(0.5)  # let the resized page lay out and paint before the picture
         driver.save_screenshot(os.path.join(SHOTS, f"{name}.png" if width > 600 else f"{name}-narrow.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -111,24 +115,32 @@ def test_translate_publish_invite_and_member_cannot_publish(demo, browser):
     assert "checkout:cart.title" not in names
     shoot(browser, "project-missing-de")
 
-    # A broken ICU value is refused and shown at its character; nothing is saved.
+    # A broken ICU value is refused and shown at its character; nothing is saved. The page's
+    # script saves in place (no reload): the error appears beside the field, the key's
+    # aria-live status says it was not saved, and focus moves to the field.
     row = key_row(browser, "checkout:gift_note")
     german = row.find_element(By.CSS_SELECTOR, "textarea[name='value.de']")
     german.send_keys("Geschenknotiz für {name")
-    submit(browser, row.find_element(By.CSS_SELECTOR, ".key-actions button"))
+    page = browser.find_element(By.TAG_NAME, "html")
+    row.find_element(By.CSS_SELECTOR, ".key-actions button").click()
     error = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".field-error")))
     assert "at character" in error.text
     assert browser.find_element(By.CSS_SELECTOR, ".field-error mark")
-    assert browser.find_element(By.CSS_SELECTOR, "textarea[aria-invalid=true]").get_attribute("value") == "Geschenknotiz für {name"
+    invalid = browser.find_element(By.CSS_SELECTOR, "textarea[aria-invalid=true]")
+    assert invalid.get_attribute("value") == "Geschenknotiz für {name"
+    assert browser.switch_to.active_element == invalid
+    status = row.find_element(By.CSS_SELECTOR, ".save-status")
+    assert status.get_attribute("aria-live") == "polite" and status.text.startswith("Not saved")
+    assert browser.find_element(By.TAG_NAME, "html") == page, "saved in place, without reloading"
     shoot(browser, "project-icu-error")
 
-    # Fix it: the key leaves the "missing in German" list.
-    row = key_row(browser, "checkout:gift_note")
-    german = row.find_element(By.CSS_SELECTOR, "textarea[name='value.de']")
-    german.clear()
-    german.send_keys("Geschenknotiz hinzufügen")
-    submit(browser, row.find_element(By.CSS_SELECTOR, ".key-actions button"))
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
+    # Fix it: saved in place; after a reload the key has left the "missing in German" list.
+    invalid.clear()
+    invalid.send_keys("Geschenknotiz hinzufügen")
+    row.find_element(By.CSS_SELECTOR, ".key-actions button").click()
+    WebDriverWait(browser, 10).until(lambda _: status.text.startswith("Saved"))
+    assert not browser.find_elements(By.CSS_SELECTOR, ".field-error")
+    browser.refresh()
     assert "checkout:gift_note" not in [c.text for c in browser.find_elements(By.CSS_SELECTOR, "article.key .key-name code")]
 
     # Publish says what it will change, and the CDN serves the new value.

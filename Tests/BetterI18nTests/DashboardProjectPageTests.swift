@@ -52,6 +52,13 @@ import Testing
             #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
             #expect(page.headers[.init("X-Content-Type-Options")!] == "nosniff")
             #expect(page.headers[.init("Referrer-Policy")!] == "no-referrer")
+            // One script of our own origin saves values in place; nothing inline is allowed.
+            let policy = try #require(page.headers[.contentSecurityPolicy])
+            #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+            #expect(page.text.contains("<script src=\"/static/dashboard.js\" defer></script>"))
+            let script = try await client.execute(uri: "/static/dashboard.js", method: .get)
+            #expect(script.status == .ok && script.headers[.contentType]?.hasPrefix("text/javascript") == true)
+            #expect(String(buffer: script.body).contains("key-form"))
             let home = try await client.browse("/", jar: driver.jar)
             #expect(home.text.contains("href=\"\(w.path)\""))
             #expect(home.text.contains("German: 50% translated"))

@@ -162,6 +162,8 @@ enum MemberTemplates {
     .key-actions { display: flex; align-items: center; gap: .75rem; margin-top: .6rem; }
     .key-actions button { padding: .45rem 1.1rem; }
     .save-status { color: var(--ok); font-size: .9rem; }
+    .save-status.failed { color: var(--danger); }
+    textarea:focus { outline: 3px solid rgba(52, 81, 209, .35); outline-offset: 1px; }
     details.manage { margin-top: .5rem; }
     details.manage summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
     .rename-form { display: grid; grid-template-columns: 2fr 1fr auto; gap: .75rem; align-items: end; }

@@ -10,6 +10,7 @@ enum Templates {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · Better i18n</title>
     <link rel="stylesheet" href="/static/app.css">
+    <script src="/static/dashboard.js" defer></script>
     </head>
     <body>
     <header class="topbar">
