@@ -111,7 +111,7 @@ struct ProjectPageRoutes {
                       cursor: form["cursor"] ?? "")
         }
 
-        /// `?q=…&namespace=…` for links, with `cursor` replaced.
+        /// `?q=…&namespace=…` for links and redirects, at page `cursor` (nil or empty: the first).
         func query(cursor: String?) -> String {
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._~")
@@ -150,12 +150,12 @@ struct ProjectPageRoutes {
             switch failure {
             case .conflict(let message): feedback.addKeyErrors["name"] = message
             case .invalidItems(let problems):
-                for problem in problems { feedback.addKeyErrors[Self.field(of: problem), default: ""] += Self.describe(problem, in: value) }
+                for problem in problems { feedback.addKeyErrors[Self.field(of: problem), default: ""] += Self.describe(problem) }
             case .notFound: throw DashboardRefusal.notFound
             }
             return try await render(place, user: user, context: context, filters: filters, feedback: feedback, status: .unprocessableContent)
         }
-        return HTMLResponse.seeOther(place.path + filters.query(cursor: filters.cursor.isEmpty ? nil : filters.cursor) + "#keys")
+        return HTMLResponse.seeOther(place.path + filters.query(cursor: filters.cursor) + "#keys")
     }
 
     /// Saves the values of one key that differ from the stored ones; all or nothing.
@@ -184,7 +184,7 @@ struct ProjectPageRoutes {
             return try await render(place, user: user, context: context, filters: filters, feedback: feedback, status: .unprocessableContent)
         }
         let saved = items.isEmpty ? "nothing" : "\(items.count)"
-        return HTMLResponse.seeOther(place.path + Self.appending(filters.query(cursor: filters.cursor.isEmpty ? nil : filters.cursor), "saved=\(saved)&key=\(key.id.rawValue)") + "#key-\(key.id.rawValue)")
+        return HTMLResponse.seeOther(place.path + Self.appending(filters.query(cursor: filters.cursor), "saved=\(saved)&key=\(key.id.rawValue)") + "#key-\(key.id.rawValue)")
     }
 
     private func rename(_ place: Place, user: User, form: FormBody, context: AppRequestContext) async throws -> Response {
@@ -297,7 +297,7 @@ struct ProjectPageRoutes {
         }
     }
 
-    static func describe(_ problem: ItemProblem, in value: String) -> String {
+    static func describe(_ problem: ItemProblem) -> String {
         guard let offset = problem.offset else { return problem.message }
         return "\(problem.message) (at character \(offset + 1))"
     }
