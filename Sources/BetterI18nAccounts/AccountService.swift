@@ -51,12 +51,18 @@ public struct AccountService: Sendable {
             return .invalidCredentials
         }
         await throttle.succeeded(keys)
+        return .signedIn(sessionSecret: try await startSession(for: user), user: user)
+    }
+
+    /// A new session for a user who has just proved who they are (sign-in, or accepting an
+    /// invitation with a new password); the caller sets the cookie and drops any older one.
+    public func startSession(for user: User) async throws -> Secret {
         let secret = Secret(kind: .session, random: random)
         let now = clock.now()
         try await storage.createSession(DashboardSession(
             digest: secret.digest, userID: user.id, createdAt: now, expiresAt: now.addingTimeInterval(sessionLifetime)
         ))
-        return .signedIn(sessionSecret: secret, user: user)
+        return secret
     }
 
     /// The signed-in user for a session cookie, or nil when the cookie is absent, unknown or expired.

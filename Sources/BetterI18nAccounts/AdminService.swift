@@ -117,6 +117,45 @@ public struct AdminService: Sendable {
         }
     }
 
+    // MARK: Members, through the same MemberService as the dashboard's Members page
+
+    private var members: MemberService { MemberService(storage: storage, hasher: hasher, clock: clock, random: random) }
+
+    /// An invitation link (`{publicURL}/invitations/{token}`), printed once.
+    public func invite(organizationSlug: String, email: String, role: String, publicURL: URL) async throws -> (Invitation, String) {
+        let organization = try await existingOrganization(slug: organizationSlug)
+        let (invitation, token) = try await Self.mapping { try await members.invite(email: email, role: role, to: organization, by: .operator) }
+        return (invitation, MemberService.link(publicURL: publicURL, token: token))
+    }
+
+    public func changeRole(organizationSlug: String, email: String, role: String) async throws -> Membership {
+        let organization = try await existingOrganization(slug: organizationSlug)
+        let user = try await existingUser(email: email)
+        try await Self.mapping { try await members.changeRole(of: user.id, in: organization.id, to: role, by: .operator) }
+        return Membership(organizationID: organization.id, userID: user.id, role: try Role(parsing: role), createdAt: clock.now())
+    }
+
+    public func removeMember(organizationSlug: String, email: String) async throws -> User {
+        let organization = try await existingOrganization(slug: organizationSlug)
+        let user = try await existingUser(email: email)
+        try await Self.mapping { try await members.remove(user.id, from: organization.id, by: .operator) }
+        return user
+    }
+
+    /// A member refusal as one line for the terminal.
+    private static func mapping<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let failure as MemberFailure {
+            switch failure {
+            case .invalid(let field, let message): throw ValidationError(field: field, message: message)
+            case .lastOwner: throw AdminError.conflict("the organization's last owner cannot be removed or demoted")
+            case .notFound: throw AdminError.notFound("that user is not a member of the organization")
+            default: throw AdminError.conflict("refused: \(failure)")
+            }
+        }
+    }
+
     public func auditEvents(organizationSlug: String?, limit: Int = 1000) async throws -> [AuditEvent] {
         let organization = try await organizationSlug.asyncFlatMap { try await existingOrganization(slug: $0).id }
         return try await storage.auditEvents(organization: organization, limit: limit)

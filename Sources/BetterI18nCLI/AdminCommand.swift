@@ -15,7 +15,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Operator commands on the database; safe to run beside a running server.",
         subcommands: [
-            CreateUser.self, CreateOrg.self, AddMember.self, CreateProject.self, CreateClient.self,
+            CreateUser.self, CreateOrg.self, AddMember.self, ChangeRole.self, RemoveMember.self, Invite.self, CreateProject.self, CreateClient.self,
             ListGrants.self, RevokeGrant.self, CreatePublicKey.self, ListPublicKeys.self, RevokePublicKey.self,
             CreateRegistrationToken.self, Audit.self,
         ]
@@ -124,6 +124,71 @@ struct AdminCommand: AsyncParsableCommand {
                     common.output(id: membership.userID.rawValue, fields: [
                         "organization_id": .string(membership.organizationID.rawValue), "role": .string(membership.role.rawValue),
                     ])
+                }
+            }
+        }
+    }
+
+    struct ChangeRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a member's role (the last owner stays an owner).")
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "Email of the member.") var email: String
+        @Option(help: "owner, admin or member.") var role: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let membership = try await admin.changeRole(organizationSlug: org, email: email, role: role)
+                    common.output(id: membership.userID.rawValue, fields: [
+                        "organization_id": .string(membership.organizationID.rawValue), "role": .string(membership.role.rawValue),
+                    ])
+                }
+            }
+        }
+    }
+
+    struct RemoveMember: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a member from an organization (never its last owner).")
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "Email of the member.") var email: String
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                try await common.withAdmin { admin in
+                    let user = try await admin.removeMember(organizationSlug: org, email: email)
+                    common.output(id: user.id.rawValue, fields: ["removed": .bool(true)])
+                }
+            }
+        }
+    }
+
+    struct Invite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Invite someone by email; prints the invitation link once (valid 7 days, single use)."
+        )
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "Email to invite.") var email: String
+        @Option(help: "owner, admin or member.") var role: String = "member"
+        @Option(help: "The server's public URL, which the link starts with. Env: BETTER_I18N_PUBLIC_URL (default http://127.0.0.1:8080)")
+        var publicUrl: String?
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                let raw = Settings.optionalString(publicUrl, env: "PUBLIC_URL") ?? "http://127.0.0.1:8080"
+                let base = try ServerConfiguration.parseBaseURL(raw, setting: "--public-url")
+                try await common.withAdmin { admin in
+                    let (invitation, link) = try await admin.invite(organizationSlug: org, email: email, role: role, publicURL: base)
+                    if common.json {
+                        common.output(id: invitation.id, fields: [
+                            "link": .string(link), "email": .string(invitation.email.value), "role": .string(invitation.role.rawValue),
+                            "expires_at": .string(invitation.expiresAt.iso8601),
+                        ])
+                    } else {
+                        print(link)
+                    }
                 }
             }
         }

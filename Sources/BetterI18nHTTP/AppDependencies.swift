@@ -24,6 +24,8 @@ public struct AppDependencies: Sendable {
     public let keys: KeyService
     public let glossary: GlossaryService
     public let releases: ReleaseService
+    /// Members and invitations, for the dashboard and the `admin` commands alike.
+    public let members: MemberService
     /// The Content CMS (SPEC §10), its public keys, and what the public Content API serves.
     public let content: ContentService
     public let publicKeys: PublicKeyService
@@ -59,6 +61,7 @@ public struct AppDependencies: Sendable {
         self.glossary = GlossaryService(storage: storage, clock: clock)
         self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
         self.cdnMetrics = CDNMetrics(registry: metrics)
+        self.members = MemberService(storage: storage, hasher: PasswordHasher(cost: configuration.bcryptCost), clock: clock, random: random)
         let answers = contentAnswers
         self.content = ContentService(storage: storage, clock: clock, random: random, changed: { _ in answers.removeAll() })
         self.publicKeys = PublicKeyService(storage: storage, clock: clock, random: random)

@@ -24,9 +24,18 @@ public enum BetterI18nServer {
         OperationsRoutes(dependencies: dependencies).register(on: router)
         StaticRoutes().register(on: router)
         SignInRoutes(dependencies: dependencies).register(on: router)
-        HomeRoutes(dependencies: dependencies).register(on: router)
+        HomeRoutes(storage: dependencies.storage, projectViews: dependencies.projectViews, keys: dependencies.keys).register(on: router)
         OAuthRoutes(dependencies: dependencies).register(on: router)
         SettingsRoutes(dependencies: dependencies).register(on: router)
+        let access = DashboardAccess(storage: dependencies.storage)
+        ProjectPageRoutes(
+            access: access, views: dependencies.projectViews, projects: dependencies.projects, keys: dependencies.keys,
+            releases: dependencies.releases, cdnURL: dependencies.configuration.cdnURL.absoluteString
+        ).register(on: router)
+        MemberRoutes(
+            access: access, members: dependencies.members, accounts: dependencies.accounts,
+            cookies: SessionCookies(configuration: dependencies.configuration), publicURL: dependencies.configuration.publicURL
+        ).register(on: router)
         APIKeysPage(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
         PartnerResources.register(on: router, dependencies)

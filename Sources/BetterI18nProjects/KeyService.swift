@@ -43,7 +43,7 @@ public struct KeyService: Sendable {
     public typealias NewKey = BetterI18nAPI.NewKey
     /// One value of `PUT …/translations`: a key by id, or by name and namespace.
     public typealias NewValue = BetterI18nAPI.TranslationValue
-    public typealias Stores = ProjectStore & TranslationStore
+    public typealias Stores = ProjectStore & TranslationStore & AuditStore
 
     public struct KeyResult: Sendable {
         public var created: [TranslationKey] = []
@@ -66,7 +66,9 @@ public struct KeyService: Sendable {
 
     /// Creates keys with optional first translations; existing keys are skipped, updated
     /// (description and given translations) or refused, as `policy` says.
-    public func createKeys(_ items: [NewKey], in project: Project, policy: ConflictPolicy, author: String) async throws -> KeyResult {
+    public func createKeys(
+        _ items: [NewKey], in project: Project, policy: ConflictPolicy, author: String, origin: WriteOrigin? = nil
+    ) async throws -> KeyResult {
         try Self.checkCount(items.count)
         let languages = Set(try await storage.languages(of: project.id).map(\.code))
         var (byName, nesting) = try await namedKeys(items, in: project)
@@ -132,6 +134,12 @@ public struct KeyService: Sendable {
             throw KeyFailure.conflict("a key was created by someone else meanwhile; retry")
         }
         views?.changed(project.id)
+        if !result.created.isEmpty {
+            try await audit(.keysCreated, project, origin, ["keys": Self.names(result.created)])
+        }
+        if !translations.isEmpty {
+            try await audit(.translationsUpdated, project, origin, ["values": String(translations.count)])
+        }
         return result
     }
 
@@ -156,7 +164,7 @@ public struct KeyService: Sendable {
 
     /// Renames, moves or re-describes one key.
     public func updateKey(
-        _ rawID: String, in project: Project, name: String?, namespace: String?, description: String??
+        _ rawID: String, in project: Project, name: String?, namespace: String?, description: String??, origin: WriteOrigin? = nil
     ) async throws -> TranslationKey {
         guard let id = KeyID(rawID), var key = try await storage.liveKeys(in: project.id, ids: [id], names: []).first else {
             throw KeyFailure.notFound
@@ -187,11 +195,14 @@ public struct KeyService: Sendable {
             throw KeyFailure.conflict("the key '\(key.name)' already exists in namespace '\(key.namespace)'")
         }
         views?.changed(project.id)
+        try await audit(.keyUpdated, project, origin, [
+            "key": key.id.rawValue, "from": Self.names([original]), "to": Self.names([key]),
+        ])
         return key
     }
 
     /// Soft-deletes keys; an unknown id is an item error and nothing is deleted.
-    public func deleteKeys(_ rawIDs: [String], in project: Project) async throws -> Int {
+    public func deleteKeys(_ rawIDs: [String], in project: Project, origin: WriteOrigin? = nil) async throws -> Int {
         try Self.checkCount(rawIDs.count)
         let live = Set(try await storage.liveKeys(in: project.id, ids: rawIDs.compactMap(KeyID.init), names: []).map(\.id))
         var ids: [KeyID] = []
@@ -210,11 +221,12 @@ public struct KeyService: Sendable {
             throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "unknown_key", message: "a key was deleted meanwhile; retry")])
         }
         views?.changed(project.id)
+        try await audit(.keysDeleted, project, origin, ["keys": ids.map(\.rawValue).joined(separator: " ")])
         return Set(ids).count
     }
 
     /// Sets translation values (drafts until published), all or nothing.
-    public func setTranslations(_ items: [NewValue], in project: Project, author: String) async throws -> Int {
+    public func setTranslations(_ items: [NewValue], in project: Project, author: String, origin: WriteOrigin? = nil) async throws -> Int {
         try Self.checkCount(items.count)
         let languages = Set(try await storage.languages(of: project.id).map(\.code))
         let keys = try await storage.liveKeys(
@@ -252,10 +264,39 @@ public struct KeyService: Sendable {
         }
         guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
         try await storage.saveTranslations(values)
+        if !values.isEmpty {
+            try await audit(.translationsUpdated, project, origin, [
+                "values": String(values.count),
+                "languages": Set(values.map(\.language.value)).sorted().joined(separator: " "),
+            ])
+        }
         return values.count
     }
 
+    /// Records a write in the audit log when its origin is known (the dashboard passes one).
+    private func audit(_ kind: AuditEvent.Kind, _ project: Project, _ origin: WriteOrigin?, _ details: [String: String]) async throws {
+        guard let origin else { return }
+        var details = details
+        details["project"] = project.id.rawValue
+        try await storage.recordAudit(origin.event(kind, in: project.organizationID, details: details, at: clock.now()))
+    }
+
+    /// Key names as pending changes show them, space-separated, at most 50.
+    static func names(_ keys: [TranslationKey]) -> String {
+        keys.prefix(50).map { ReleaseService.displayName($0.namespace.value, $0.name.value) }.joined(separator: " ")
+    }
+
     // MARK: Reading
+
+    /// The live keys among `ids` in the project (another project's key is simply absent).
+    public func liveKeys(ids: [KeyID], in project: ProjectID) async throws -> [TranslationKey] {
+        try await storage.liveKeys(in: project, ids: ids, names: [])
+    }
+
+    /// How many live keys have a value in each language: progress per language.
+    public func valueCounts(_ project: ProjectID) async throws -> [LanguageCode: Int] {
+        try await storage.valueCounts(in: project)
+    }
 
     /// A page of the project's live keys, filtered in storage: `namespace` exactly, `search` as
     /// a case-insensitive substring of the name, `missingLanguage` for keys without a value in

@@ -85,7 +85,7 @@ public enum ProjectFailure: Error, Equatable, Sendable {
 /// Projects and their languages, as partners, operators and the demo create them: one set of
 /// rules for every path.
 public struct ProjectService: Sendable {
-    public typealias Stores = ProjectStore & OrganizationStore
+    public typealias Stores = ProjectStore & OrganizationStore & AuditStore
 
     let storage: any Stores
     let views: ProjectViews
@@ -143,7 +143,7 @@ public struct ProjectService: Sendable {
     }
 
     /// Adds a language (BCP 47) to a project.
-    public func addLanguage(_ raw: String, to project: Project) async throws {
+    public func addLanguage(_ raw: String, to project: Project, origin: WriteOrigin? = nil) async throws {
         let code: LanguageCode
         do {
             code = try LanguageCode(raw)
@@ -158,5 +158,10 @@ public struct ProjectService: Sendable {
             throw ProjectFailure.conflict("The project already has the language \(code).")
         }
         views.changed(project.id)
+        if let origin {
+            try await storage.recordAudit(origin.event(
+                .languageAdded, in: project.organizationID, details: ["project": project.id.rawValue, "language": code.value], at: clock.now()
+            ))
+        }
     }
 }

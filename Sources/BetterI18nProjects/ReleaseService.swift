@@ -21,8 +21,14 @@ public struct Publisher: Sendable {
     public let clientID: ClientID?
     public let grantID: GrantID?
     public let actor: String
+    /// The audit entry's `via` (`dashboard`, …) when known.
+    public let via: String?
 
-    public init(publishedBy: String, organizationID: OrganizationID?, clientID: ClientID? = nil, grantID: GrantID? = nil, actor: String) {
+    public init(
+        publishedBy: String, organizationID: OrganizationID?, clientID: ClientID? = nil, grantID: GrantID? = nil, actor: String,
+        via: String? = nil
+    ) {
+        self.via = via
         self.publishedBy = publishedBy
         self.organizationID = organizationID
         self.clientID = clientID
@@ -32,6 +38,11 @@ public struct Publisher: Sendable {
 
     /// The operator (CLI, demo seed): recorded on the release, not audited.
     public static let `operator` = Publisher(publishedBy: "operator", organizationID: nil, actor: "operator")
+
+    /// A person publishing from the dashboard.
+    public static func dashboard(_ user: UserID, organization: OrganizationID) -> Publisher {
+        Publisher(publishedBy: user.rawValue, organizationID: organization, actor: user.rawValue, via: "dashboard")
+    }
 }
 
 /// Publishing (SPEC §6.2, §8): numbered immutable releases, what the next publish would change,
@@ -87,7 +98,8 @@ public struct ReleaseService: Sendable {
                 kind: .translationsPublished, organizationID: organization, clientID: publisher.clientID, grantID: publisher.grantID,
                 actor: publisher.actor,
                 details: ["project": project.id.rawValue, "version": String(release.version),
-                          "languages": release.publishedLanguages.map(\.value).joined(separator: " ")],
+                          "languages": release.publishedLanguages.map(\.value).joined(separator: " ")]
+                    .merging(publisher.via.map { ["via": $0] } ?? [:]) { first, _ in first },
                 createdAt: release.publishedAt
             ))
         }

@@ -26,6 +26,29 @@ public protocol OrganizationStore: Sendable {
     func memberships(of user: UserID) async throws -> [OrganizationMembership]
 }
 
+/// Who belongs to an organization and who is invited (the dashboard's Members page).
+public protocol MemberStore: Sendable {
+    /// Members of the organization with their users, owners first, then by name.
+    func members(of organization: OrganizationID) async throws -> [MemberListing]
+    /// Changes a member's role in one transaction that refuses to demote the last owner
+    /// (concurrent changes of one organization run one after the other).
+    func changeRole(of user: UserID, in organization: OrganizationID, to role: Role) async throws -> MembershipChange
+    /// Removes a member, refusing the last owner, in one transaction like ``changeRole``.
+    func removeMember(_ user: UserID, from organization: OrganizationID) async throws -> MembershipChange
+    func createInvitation(_ invitation: Invitation) async throws
+    func invitation(digest: SecretDigest) async throws -> Invitation?
+    /// Invitations of the organization not yet accepted, newest first (expired ones too).
+    func openInvitations(of organization: OrganizationID) async throws -> [Invitation]
+    /// Deletes an open invitation of the organization; false when there is none with that id.
+    func deleteInvitation(id: String, in organization: OrganizationID) async throws -> Bool
+    /// In one transaction: marks the invitation accepted — one conditional statement, so of
+    /// concurrent acceptances exactly one wins — creates `user` when `newUserPasswordHash` is
+    /// given, and makes the user a member with the invitation's role (an existing member keeps
+    /// the higher of the two roles). Nil, writing nothing, when the invitation is unknown,
+    /// used or expired at `time`. ``StorageError/conflict(_:)`` when a new user's email is taken.
+    func acceptInvitation(digest: SecretDigest, user: User, newUserPasswordHash: String?, at time: Date) async throws -> Invitation?
+}
+
 /// Projects, their languages and namespaces.
 public protocol ProjectStore: Sendable {
     /// Creates the project, its languages and its `default` namespace in one transaction.
@@ -78,6 +101,8 @@ public protocol TranslationStore: Sendable {
     /// What the next publish of each language would change, from the values' publish marks
     /// (an index of unpublished values), without reading the release.
     func pendingValues(in project: ProjectID) async throws -> [PendingValue]
+    /// How many live keys have a value in each language (progress per language).
+    func valueCounts(in project: ProjectID) async throws -> [LanguageCode: Int]
 }
 
 /// Releases: immutable numbered snapshots of a project's translations, what the CDN serves.
@@ -129,7 +154,7 @@ public protocol SessionStore: Sendable {
 
 /// Everything Better i18n stores, behind one protocol with one contract test suite
 /// (`StorageContractTests`) run against every backend.
-public protocol Storage: UserStore, OrganizationStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore, ContentStore {
+public protocol Storage: UserStore, OrganizationStore, MemberStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore, ContentStore {
     /// Answers when the database answers; `/healthz` calls it.
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.

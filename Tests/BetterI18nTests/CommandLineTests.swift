@@ -42,6 +42,35 @@ import BetterI18nOAuth
         #expect(try await storage.languages(of: project.id).map(\.code.value) == ["en", "de", "fr"])
     }
 
+    @Test func membersAreInvitedRoledAndRemovedFromTheCommandLine() async throws {
+        try await admin("create-user", ["--email", "ops@example.com", "--name", "Ops", "--password", "long enough password"])
+        try await admin("create-user", ["--email", "dev@example.com", "--name", "Dev", "--password", "long enough password"])
+        try await admin("create-org", ["--slug", "acme", "--name", "Acme", "--owner", "ops@example.com"])
+        try await admin("add-member", ["--org", "acme", "--email", "dev@example.com", "--role", "member"])
+        try await admin("invite", ["--org", "acme", "--email", "new@example.com", "--public-url", "https://i18n.example.com"])
+        try await admin("change-role", ["--org", "acme", "--email", "dev@example.com", "--role", "admin"])
+        // The last owner stays: demoting or removing them exits non-zero and changes nothing.
+        await #expect(throws: ExitCode.failure) {
+            try await admin("change-role", ["--org", "acme", "--email", "ops@example.com", "--role", "member"])
+        }
+        await #expect(throws: ExitCode.failure) {
+            try await admin("remove-member", ["--org", "acme", "--email", "ops@example.com"])
+        }
+        await #expect(throws: ExitCode.failure) {
+            try await admin("invite", ["--org", "acme", "--email", "not an email"])
+        }
+        try await admin("remove-member", ["--org", "acme", "--email", "dev@example.com"])
+        let storage = try await storage()
+        let organization = try #require(try await storage.organization(slug: Slug("acme")))
+        let ops = try #require(try await storage.user(email: EmailAddress("ops@example.com")))
+        let dev = try #require(try await storage.user(email: EmailAddress("dev@example.com")))
+        #expect(try await storage.role(of: ops.id, in: organization.id) == .owner)
+        #expect(try await storage.role(of: dev.id, in: organization.id) == nil)
+        #expect(try await storage.openInvitations(of: organization.id).map(\.email.value) == ["new@example.com"])
+        let events = try await storage.auditEvents(organization: organization.id, limit: 10)
+        #expect(events.contains { $0.kind == .memberRoleChanged && $0.details["via"] == "cli" })
+    }
+
     @Test func badInputExitsNonZeroAndWritesNothing() async throws {
         let cases: [(String, [String])] = [
             ("create-user", ["--email", "not-an-email", "--name", "X", "--password", "long enough password"]),

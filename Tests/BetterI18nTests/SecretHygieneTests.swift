@@ -161,3 +161,28 @@ final class LogCapture: Sendable {
         #expect(SecretRedaction.redact("bi_ and bi_at_x stay") == "bi_ and bi_at_x stay")
     }
 }
+
+/// An invitation link carries its `bi_inv_` token in the path: the request log masks it.
+@Suite struct InvitationLinkHygieneTests {
+    @Test func theInvitationTokenInAPathNeverReachesTheLog() async throws {
+        let fixture = try await Fixture()
+        let capture = LogCapture()
+        var configuration = ServerConfiguration()
+        configuration.bcryptCost = 4
+        let dependencies = AppDependencies(
+            configuration: configuration, storage: fixture.storage, clock: fixture.clock, metrics: PrometheusCollectorRegistry(),
+            logger: capture.logger()
+        )
+        let (_, organization, _) = try await fixture.seedOrganization()
+        let (_, link) = try await fixture.admin.invite(
+            organizationSlug: organization.slug.value, email: Unique.email(), role: "member", publicURL: configuration.publicURL
+        )
+        let token = String(try #require(link.split(separator: "/").last))
+        try await BetterI18nServer.buildApplication(dependencies).test(.router) { client in
+            let page = try await client.browse("/invitations/" + token, jar: CookieJar())
+            #expect(page.status == .ok)
+        }
+        #expect(capture.all.contains("/invitations/bi_inv_…"))
+        #expect(!capture.all.contains(token))
+    }
+}

@@ -257,3 +257,56 @@ public struct GlossaryTerm: Sendable, Equatable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A member of an organization as the Members page lists them.
+public struct MemberListing: Sendable, Equatable {
+    public var user: User
+    public var role: Role
+    public var joinedAt: Date
+
+    public init(user: User, role: Role, joinedAt: Date) {
+        self.user = user
+        self.role = role
+        self.joinedAt = joinedAt
+    }
+}
+
+/// An invitation to join an organization with a role. Its link carries a `bi_inv_` token that
+/// is stored only as a digest; it can be accepted once, before `expiresAt`, by a user with
+/// `email`.
+public struct Invitation: Sendable, Equatable {
+    public var id: String
+    public var organizationID: OrganizationID
+    public var email: EmailAddress
+    public var role: Role
+    public var tokenDigest: SecretDigest
+    /// `usr_…` of the person who invited, or `operator`.
+    public var invitedBy: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var acceptedAt: Date?
+    public var acceptedBy: UserID?
+
+    public init(
+        id: String, organizationID: OrganizationID, email: EmailAddress, role: Role, tokenDigest: SecretDigest,
+        invitedBy: String, createdAt: Date, expiresAt: Date, acceptedAt: Date? = nil, acceptedBy: UserID? = nil
+    ) {
+        self.id = id
+        self.organizationID = organizationID
+        self.email = email
+        self.role = role
+        self.tokenDigest = tokenDigest
+        self.invitedBy = invitedBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.acceptedAt = acceptedAt
+        self.acceptedBy = acceptedBy
+    }
+}
+
+/// What a role change or removal did: the last owner of an organization always stays.
+public enum MembershipChange: Sendable, Equatable {
+    case done
+    case lastOwner
+    case notMember
+}

@@ -202,6 +202,16 @@ public struct AuditEvent: Sendable, Equatable {
         case clientDeleted = "client.deleted"
         case installationTokenMinted = "installation_token.minted"
         case translationsPublished = "translations.published"
+        case translationsUpdated = "translations.updated"
+        case keysCreated = "keys.created"
+        case keyUpdated = "key.updated"
+        case keysDeleted = "keys.deleted"
+        case languageAdded = "language.added"
+        case memberInvited = "member.invited"
+        case memberJoined = "member.joined"
+        case memberRoleChanged = "member.role_changed"
+        case memberRemoved = "member.removed"
+        case invitationRevoked = "invitation.revoked"
     }
 
     public var id: String

@@ -13,6 +13,9 @@ public enum SecretKind: String, CaseIterable, Sendable, Codable {
     /// Dashboard session cookie; never leaves the browser, but follows the same format so it is
     /// stored by digest like every other secret.
     case session
+    /// The token of an invitation link to an organization (dashboard Members page): single use,
+    /// seven days, stored by digest.
+    case invitation
 
     public var prefix: String {
         switch self {
@@ -24,6 +27,7 @@ public enum SecretKind: String, CaseIterable, Sendable, Codable {
         case .clientSecret: "bi_cs_"
         case .initialAccessToken: "bi_iat_"
         case .session: "bi_ses_"
+        case .invitation: "bi_inv_"
         }
     }
 
@@ -38,6 +42,7 @@ public enum SecretKind: String, CaseIterable, Sendable, Codable {
         case .clientSecret: "client secret"
         case .initialAccessToken: "initial access token"
         case .session: "dashboard session"
+        case .invitation: "invitation link token"
         }
     }
 

@@ -86,7 +86,7 @@ struct APIKeysPage {
             projects: projects.map { ProjectOption(id: $0.project.id.rawValue, label: "\($0.organization) / \($0.project.name)") },
             hasProjects: !projects.isEmpty, keys: rows, hasKeys: !rows.isEmpty
         )
-        return HTMLResponse.make(PageRenderer.shared.render("api-keys", title: "API keys", context: view, user: context.signedInUser),
+        return HTMLResponse.make(PageRenderer.shared.render("api-keys", title: "API keys", context: view, user: context.signedInUser, path: "/settings/api-keys"),
                                  status: status)
     }
 

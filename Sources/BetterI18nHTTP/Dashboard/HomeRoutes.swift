@@ -1,16 +1,20 @@
 import BetterI18nCore
+import BetterI18nProjects
+import BetterI18nStorage
 import Hummingbird
 
-/// `GET /`: my organizations and their projects (SPEC §4).
+/// `GET /`: my organizations and their projects with progress per language (SPEC §4).
 struct HomeRoutes {
-    let dependencies: AppDependencies
+    let storage: any OrganizationStore & ProjectStore
+    let projectViews: ProjectViews
+    let keys: KeyService
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/") { _, context in
             guard let user = context.user else { return DashboardGuards.signIn(returningTo: "/") }
             let organizations = try await organizationViews(for: user)
             let html = PageRenderer.shared.render(
-                "home", title: "Home", context: HomeView(organizations: organizations), user: context.signedInUser
+                "home", title: "Home", context: HomeView(organizations: organizations), user: context.signedInUser, path: "/"
             )
             return HTMLResponse.make(html)
         }
@@ -25,6 +29,7 @@ struct HomeRoutes {
         let name: String
         let slug: String
         let role: String
+        let canAdminister: Bool
         let projects: [ProjectView]
         let hasProjects: Bool
         let projectCount: Int
@@ -34,6 +39,7 @@ struct HomeRoutes {
             self.name = name
             self.slug = slug
             self.role = role
+            self.canAdminister = role != Role.member.rawValue
             self.projects = projects
             self.hasProjects = !projects.isEmpty
             self.projectCount = projects.count
@@ -44,6 +50,7 @@ struct HomeRoutes {
     private struct ProjectView {
         let name: String
         let slug: String
+        let path: String
         let sourceLanguage: String
         let languages: [LanguageView]
         let keyCount: Int
@@ -52,19 +59,29 @@ struct HomeRoutes {
     private struct LanguageView {
         let code: String
         let name: String
+        let percent: Int
     }
 
     /// Each project through the same cached views as the partner API: a key count, not every key.
     private func organizationViews(for user: User) async throws -> [OrganizationView] {
-        let storage = dependencies.storage
         var views: [OrganizationView] = []
         for membership in try await storage.memberships(of: user.id) {
             var projects: [ProjectView] = []
             for project in try await storage.projects(in: membership.organization.id) {
-                guard let view = try await dependencies.projectViews.view(project.id) else { continue }
+                guard let view = try await projectViews.view(project.id) else { continue }
+                let counts = try await keys.valueCounts(project.id)
                 projects.append(ProjectView(
-                    name: project.name, slug: project.slug.value, sourceLanguage: project.sourceLanguage.value,
-                    languages: view.languages.map { LanguageView(code: $0.code.value, name: $0.name) }, keyCount: view.keyCount
+                    name: project.name, slug: project.slug.value,
+                    path: "/orgs/\(membership.organization.slug.value)/projects/\(project.slug.value)",
+                    sourceLanguage: project.sourceLanguage.value,
+                    languages: view.languages.map { language in
+                        let count = counts[language.code] ?? 0
+                        return LanguageView(
+                            code: language.code.value, name: language.name,
+                            percent: view.keyCount == 0 ? 0 : Int((Double(count) * 100 / Double(view.keyCount)).rounded(.down))
+                        )
+                    },
+                    keyCount: view.keyCount
                 ))
             }
             views.append(OrganizationView(

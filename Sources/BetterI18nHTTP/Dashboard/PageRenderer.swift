@@ -17,6 +17,9 @@ struct PageRenderer: Sendable {
         try! library.register(Templates.errorPage, named: "error")
         try! library.register(Templates.connectedApps, named: "connected-apps")
         try! library.register(Templates.developerApps, named: "developer-apps")
+        try! library.register(ProjectTemplates.project, named: "project")
+        try! library.register(MemberTemplates.members, named: "members")
+        try! library.register(MemberTemplates.invitation, named: "invitation")
         try! library.register(APIKeysPage.template, named: "api-keys")
         self.library = library
     }
@@ -32,14 +35,23 @@ struct PageRenderer: Sendable {
         let body: String
         let user: SignedInUser?
         let mainClass: String
+        let navigation: [DashboardNavigation.Link]
     }
 
     /// - Parameters:
     ///   - user: the signed-in user and the session's CSRF token, for the sign-out button.
     ///   - narrow: a narrow column, for single-form pages such as sign-in.
-    func render(_ template: String, title: String, context: Any, user: SignedInUser? = nil, narrow: Bool = false) -> String {
+    ///   - wide: a wide column, for the project page's side-by-side values.
+    ///   - path: the navigation item to mark as the current page.
+    func render(
+        _ template: String, title: String, context: Any, user: SignedInUser? = nil, narrow: Bool = false, wide: Bool = false,
+        path: String? = nil
+    ) -> String {
         let body = library.render(context, withTemplate: template) ?? ""
-        let layout = Layout(title: title, body: body, user: user, mainClass: narrow ? "narrow" : "")
+        let layout = Layout(
+            title: title, body: body, user: user, mainClass: narrow ? "narrow" : wide ? "wide" : "",
+            navigation: DashboardNavigation.links(current: path)
+        )
         return library.render(layout, withTemplate: "layout") ?? ""
     }
 }

@@ -139,7 +139,7 @@ struct SettingsRoutes {
             )
         }
         let view = ConnectedAppsView(flash: flash, grants: grants, events: events, hasEvents: !events.isEmpty)
-        return HTMLResponse.make(PageRenderer.shared.render("connected-apps", title: "Connected apps", context: view, user: context.signedInUser))
+        return HTMLResponse.make(PageRenderer.shared.render("connected-apps", title: "Connected apps", context: view, user: context.signedInUser, path: "/settings/connected-apps"))
     }
 
     // MARK: Developer apps
@@ -189,7 +189,7 @@ struct SettingsRoutes {
             csrf: csrf, error: error, secret: secret.map { SecretView(appName: $0.0, value: $0.1.value) }, apps: apps, form: form
         )
         return HTMLResponse.make(
-            PageRenderer.shared.render("developer-apps", title: "Developer apps", context: view, user: context.signedInUser),
+            PageRenderer.shared.render("developer-apps", title: "Developer apps", context: view, user: context.signedInUser, path: "/settings/apps"),
             status: status
         )
     }

@@ -10,15 +10,14 @@ enum Templates {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>{{title}} · Better i18n</title>
     <link rel="stylesheet" href="/static/app.css">
+    <script src="/static/dashboard.js" defer></script>
     </head>
     <body>
     <header class="topbar">
       <a class="brand" href="/"><span class="logo" aria-hidden="true">bi</span> Better i18n</a>
       {{#user}}
-      <nav class="topnav" aria-label="Settings">
-        <a href="/settings/connected-apps">Connected apps</a>
-        <a href="/settings/apps">Developer apps</a>
-        <a href="/settings/api-keys">API keys</a>
+      <nav class="topnav" aria-label="Main">
+        {{#navigation}}<a href="{{path}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a>{{/navigation}}
       </nav>
       <nav class="account" aria-label="Account">
         <span class="who" title="{{email}}">{{name}}</span>
@@ -70,19 +69,22 @@ enum Templates {
           <h2>{{name}}</h2>
           <p class="muted"><code>{{slug}}</code> · {{projectCount}} project{{^singleProject}}s{{/singleProject}}</p>
         </div>
-        <span class="badge role-{{role}}">{{role}}</span>
+        <div class="org-actions">
+          <span class="badge role-{{role}}">{{role}}</span>
+          {{#canAdminister}}<a href="/orgs/{{slug}}/members">Members</a>{{/canAdminister}}
+        </div>
       </header>
       {{^projects}}<p class="muted">No projects yet.</p>{{/projects}}
       {{#hasProjects}}
       <div class="table-wrap">
       <table>
-        <thead><tr><th scope="col">Project</th><th scope="col">Source</th><th scope="col">Languages</th><th scope="col" class="num">Keys</th></tr></thead>
+        <thead><tr><th scope="col">Project</th><th scope="col">Source</th><th scope="col">Translated</th><th scope="col" class="num">Keys</th></tr></thead>
         <tbody>
         {{#projects}}
           <tr>
-            <td><strong>{{name}}</strong><br><code class="muted">{{slug}}</code></td>
+            <td><a href="{{path}}"><strong>{{name}}</strong></a><br><code class="muted">{{slug}}</code></td>
             <td><span class="lang">{{sourceLanguage}}</span></td>
-            <td>{{#languages}}<span class="lang" title="{{name}}">{{code}}</span> {{/languages}}</td>
+            <td class="home-progress">{{#languages}}<span class="lang-progress"><span class="lang" title="{{name}}">{{code}}</span> <progress max="100" value="{{percent}}" aria-label="{{name}}: {{percent}}% translated">{{percent}}%</progress> <span class="small muted">{{percent}}%</span></span>{{/languages}}</td>
             <td class="num">{{keyCount}}</td>
           </tr>
         {{/projects}}

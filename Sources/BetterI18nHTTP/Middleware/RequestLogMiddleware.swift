@@ -1,3 +1,4 @@
+import BetterI18nCore
 import Hummingbird
 import Logging
 
@@ -39,7 +40,9 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     /// Paths are ours to design and never carry secrets; this caps their length against log
     /// flooding with absurd URLs.
+    /// Shortened, and with any secret masked: an invitation link carries its token in the path.
     static func loggablePath(_ path: String) -> String {
-        path.count > 200 ? String(path.prefix(200)) + "…" : path
+        let path = SecretRedaction.redact(path)
+        return path.count > 200 ? String(path.prefix(200)) + "…" : path
     }
 }

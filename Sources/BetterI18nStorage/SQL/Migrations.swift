@@ -353,6 +353,25 @@ enum Migrations {
             """,
             "CREATE INDEX public_keys_by_organization ON public_keys (organization_id, created_at)",
         ]),
+        // Invitations to an organization (dashboard Members page): the link's token is stored
+        // by digest only; accepted_at makes it single use with one conditional UPDATE.
+        Migration(version: 12, name: "invitations", statements: [
+            """
+            CREATE TABLE invitations (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations(id),
+                email TEXT NOT NULL,
+                role TEXT NOT NULL,
+                token_digest TEXT NOT NULL UNIQUE,
+                invited_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                accepted_at BIGINT,
+                accepted_by TEXT
+            )
+            """,
+            "CREATE INDEX invitations_by_organization ON invitations (organization_id, created_at)",
+        ]),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, and returns the
