@@ -4,6 +4,7 @@ import BetterI18nCore
 import BetterI18nOAuth
 import BetterI18nProjects
 import BetterI18nStorage
+import BetterI18nWebhooks
 import Logging
 import Prometheus
 
@@ -24,6 +25,10 @@ public struct AppDependencies: Sendable {
     public let keys: KeyService
     public let glossary: GlossaryService
     public let releases: ReleaseService
+    /// Organization and app webhooks (Settings → Webhooks, Developer apps).
+    public let webhooks: WebhookService
+    /// `--webhook-allow-http` and `--webhook-allow-private`, for the dashboard and delivery.
+    public let webhookPolicy: WebhookURLPolicy
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
@@ -31,7 +36,7 @@ public struct AppDependencies: Sendable {
     public let mcpSessions = MCPSessions()
 
     public init(
-        configuration: ServerConfiguration, storage: any Storage, clock: any WallClock = SystemWallClock(),
+        configuration: ServerConfiguration, storage: any Storage, secretKey: SecretKey? = nil, clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(), metrics: PrometheusCollectorRegistry = .init(),
         logger: Logger = Logger(label: "better-i18n")
     ) {
@@ -51,8 +56,16 @@ public struct AppDependencies: Sendable {
         self.projects = ProjectService(storage: storage, views: views, clock: clock, random: random)
         self.keys = KeyService(storage: storage, views: views, clock: clock, random: random)
         self.glossary = GlossaryService(storage: storage, clock: clock)
-        self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
+        self.releases = ReleaseService(
+            storage: storage, clock: clock, random: random, cdnURL: configuration.cdnURL.absoluteString, published: { cdn.published($0) }
+        )
         self.cdnMetrics = CDNMetrics(registry: metrics)
+        let policy = WebhookURLPolicy(allowHTTP: configuration.webhookAllowHTTP, allowPrivate: configuration.webhookAllowPrivate)
+        self.webhookPolicy = policy
+        // Without a key (tests that never restart) one is made for this process only.
+        self.webhooks = WebhookService(
+            storage: storage, secretKey: secretKey ?? (try! SecretKey(bytes: random.bytes(32))), policy: policy, clock: clock, random: random
+        )
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),
