@@ -27,6 +27,7 @@ public enum BetterI18nServer {
         HomeRoutes(dependencies: dependencies).register(on: router)
         OAuthRoutes(dependencies: dependencies).register(on: router)
         SettingsRoutes(dependencies: dependencies).register(on: router)
+        WebhookRoutes(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
         PartnerResources.register(on: router, dependencies)
         let box = RouterBox()

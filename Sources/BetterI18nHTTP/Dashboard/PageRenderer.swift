@@ -17,6 +17,8 @@ struct PageRenderer: Sendable {
         try! library.register(Templates.errorPage, named: "error")
         try! library.register(Templates.connectedApps, named: "connected-apps")
         try! library.register(Templates.developerApps, named: "developer-apps")
+        try! library.register(Templates.webhooks, named: "webhooks")
+        try! library.register(Templates.webhook, named: "webhook")
         self.library = library
     }
 

@@ -18,6 +18,7 @@ enum Templates {
       <nav class="topnav" aria-label="Settings">
         <a href="/settings/connected-apps">Connected apps</a>
         <a href="/settings/apps">Developer apps</a>
+        <a href="/settings/webhooks">Webhooks</a>
       </nav>
       <nav class="account" aria-label="Account">
         <span class="who" title="{{email}}">{{name}}</span>
