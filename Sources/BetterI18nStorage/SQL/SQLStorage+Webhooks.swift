@@ -114,14 +114,15 @@ extension SQLStorage {
     }
 
     /// Whether a `grant.*` event other than `grant.revoked` concerns a grant that was revoked
-    /// before it was raised (a code replayed after the revocation, say): its app has been told
+    /// before it was raised (a code replayed after the revocation, say; an event in the same
+    /// millisecond as the revocation still goes): its app has been told
     /// the grant ended, and hears nothing of it after that.
     private static func endedBefore(_ event: any SQLRow, type: EventType, on database: any SQLDatabase) async throws -> Bool {
         guard type != .grantRevoked, let grant = try Rows.optionalString(event, "grant_id"),
               let row = try await database.raw("SELECT revoked_at FROM grants WHERE id = \(bind: grant)").first(),
               let revokedAt = try Rows.optionalDate(row, "revoked_at")
         else { return false }
-        return revokedAt <= (try Rows.date(event, "created_at"))
+        return revokedAt < (try Rows.date(event, "created_at"))
     }
 
     public func hasDeliveryWork(at time: Date) async throws -> Bool {
