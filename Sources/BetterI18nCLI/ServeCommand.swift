@@ -78,11 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
             do {
                 try await app.runService()
             } catch {
-                try? await sender.shutdown()
                 try? await storage.close()
                 throw CommandFailure(message: "the server stopped: \(error)")
             }
-            try? await sender.shutdown()
             try? await storage.close()
         }
     }

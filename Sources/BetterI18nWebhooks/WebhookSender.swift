@@ -26,23 +26,26 @@ public final class WebhookSender: Sendable {
     /// How much of an answer's body the delivery log keeps.
     public static let responseExcerptBytes = 1024
 
-    let client: HTTPClient
-    let timeout: Duration
-
-    public init(timeout: Duration = .seconds(10), concurrentConnectionsPerHost: Int = 32) {
+    /// One client for the process, never shut down (as AsyncHTTPClient's own shared client),
+    /// so no path — a test that stops early, a failed start — can drop it un-shut-down.
+    private static let sharedClient: HTTPClient = {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10), read: .seconds(10))
         )
+        // A refused connection fails the attempt at once; the retry schedule is ours.
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrentConnectionsPerHost
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.httpVersion = .http1Only
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        self.timeout = timeout
-    }
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
-    public func shutdown() async throws {
-        try await client.shutdown()
+    let client: HTTPClient
+    let timeout: Duration
+
+    public init(timeout: Duration = .seconds(10)) {
+        client = Self.sharedClient
+        self.timeout = timeout
     }
 
     /// What an attempt came to: a status with the first KB of the body, or what went wrong.

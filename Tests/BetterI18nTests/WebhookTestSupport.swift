@@ -75,7 +75,7 @@ final class Receiver: Sendable {
         self.behaviour.withLock { $0 = behaviour }
     }
 
-    static func start(_ behaviour: Behaviour = .status(204)) async throws -> Receiver {
+    static func start(_ behaviour: Behaviour = .status(204), port wanted: Int = 0) async throws -> Receiver {
         let ports = AsyncStream<Int>.makeStream()
         let holder = Mutex<Receiver?>(nil)
         let router = Router()
@@ -103,7 +103,7 @@ final class Receiver: Sendable {
             return Response(status: .ok)
         }
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: wanted)),
             onServerRunning: { channel in ports.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: .quiet
         )
