@@ -39,6 +39,9 @@ public protocol WebhookStore: Sendable {
     /// one that has only failed for `disableAfter` is disabled. Returns whether it was disabled.
     @discardableResult
     func completeDelivery(_ outcome: DeliveryOutcome, disableAfter: TimeInterval) async throws -> Bool
+    /// ``completeDelivery(_:disableAfter:)`` for a batch, in one transaction; returns the
+    /// webhooks it disabled.
+    func completeDeliveries(_ outcomes: [DeliveryOutcome], disableAfter: TimeInterval) async throws -> Set<WebhookID>
     /// Makes a delivery of the webhook pending again, due at `time` (Redeliver).
     /// ``StorageError/notFound(_:)`` when it is not the webhook's.
     func redeliver(_ delivery: String, of webhook: WebhookID, at time: Date) async throws

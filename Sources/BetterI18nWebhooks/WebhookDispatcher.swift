@@ -66,10 +66,13 @@ public struct WebhookDispatcher: Service {
         }
     }
 
+    /// A pass that found less than a full batch waits a poll interval before the next: under a
+    /// steady trickle of writes each pass then takes what accumulated meanwhile, so the
+    /// transactions per delivery stay few, and an event waits at most about one interval.
     private func loop(_ index: Int) async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let handled = await pass()
-            if handled == 0 {
+            if handled < settings.batchSize {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
             }
         }
@@ -92,12 +95,14 @@ public struct WebhookDispatcher: Service {
             guard try await storage.hasDeliveryWork(at: now) else { return 0 }
             let fanned = try await storage.fanOutEvents(limit: 200, at: now)
             let claimed = try await storage.claimDeliveries(limit: settings.batchSize, at: now, lease: settings.lease)
-            await withTaskGroup(of: Void.self) { group in
+            let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
                 for delivery in claimed {
-                    group.addTask { await deliver(delivery) }
+                    group.addTask { await attempt(delivery) }
                 }
+                return await group.reduce(into: []) { $0.append($1) }
             }
-            return fanned + claimed.count
+            await record(outcomes)
+            return max(fanned, claimed.count)
         } catch {
             logger.error("webhook dispatch failed", metadata: ["error": .string(String(describing: error))])
             return 0
@@ -106,6 +111,22 @@ public struct WebhookDispatcher: Service {
 
     /// One attempt of one delivery, recorded whatever happens.
     func deliver(_ delivery: ClaimedDelivery) async {
+        await record([await attempt(delivery)])
+    }
+
+    /// The batch's attempts in one write transaction.
+    private func record(_ outcomes: [DeliveryOutcome]) async {
+        do {
+            for disabled in try await storage.completeDeliveries(outcomes, disableAfter: settings.disableAfter) {
+                logger.warning("webhook disabled after failing for 3 days", metadata: ["webhook": .string(disabled.rawValue)])
+            }
+        } catch {
+            logger.error("recording webhook attempts failed", metadata: ["error": .string(String(describing: error))])
+        }
+    }
+
+    /// Sends one delivery and says what came of it.
+    func attempt(_ delivery: ClaimedDelivery) async -> DeliveryOutcome {
         let started = clock.now()
         let clockStart = ContinuousClock.now
         var retryable = true
@@ -137,24 +158,13 @@ public struct WebhookDispatcher: Service {
         }
         let outcome: WebhookMetrics.Outcome = attempt.succeeded ? .succeeded : (retryAt == nil ? .failed : .retrying)
         metrics?.count(outcome)
-        do {
-            let disabled = try await storage.completeDelivery(
-                DeliveryOutcome(delivery: delivery, attempt: attempt, retryAt: retryAt), disableAfter: settings.disableAfter
-            )
-            if disabled {
-                logger.warning("webhook disabled after failing for 3 days", metadata: ["webhook": .string(delivery.webhook.id.rawValue)])
-            }
-        } catch {
-            logger.error("recording a webhook attempt failed", metadata: [
-                "delivery": .string(delivery.id), "error": .string(String(describing: error)),
-            ])
-        }
         if !attempt.succeeded {
             logger.info("webhook delivery failed", metadata: [
                 "webhook": .string(delivery.webhook.id.rawValue), "event": .string(delivery.eventID.rawValue),
                 "status": .string(answer.statusCode.map(String.init) ?? "none"), "outcome": .string(outcome.rawValue),
             ])
         }
+        return DeliveryOutcome(delivery: delivery, attempt: attempt, retryAt: retryAt)
     }
 
     /// The current secret and, for 24 h after a rotation, the previous one.

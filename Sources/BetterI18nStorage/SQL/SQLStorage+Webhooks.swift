@@ -132,6 +132,7 @@ extension SQLStorage {
             return try await database.raw("""
                 SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= \(bind: now)
                   AND (claimed_until IS NULL OR claimed_until < \(bind: now))
+                  AND webhook_id IN (SELECT id FROM webhooks WHERE enabled = 1)
                 LIMIT 1
                 """).first() != nil
         }
@@ -173,47 +174,60 @@ extension SQLStorage {
     }
 
     public func completeDelivery(_ outcome: DeliveryOutcome, disableAfter: TimeInterval) async throws -> Bool {
-        try await driver.writing { database in
-            let attempt = outcome.attempt
-            let at = attempt.attemptedAt.millisecondsSince1970
-            let state: DeliveryState = attempt.succeeded ? .succeeded : (outcome.retryAt == nil ? .failed : .pending)
-            let finished: Int64? = state == .pending ? nil : at
-            let updated = try await database.raw("""
-                UPDATE webhook_deliveries SET attempts = attempts + 1, state = \(bind: state.rawValue),
-                    next_attempt_at = \(bind: outcome.retryAt?.millisecondsSince1970), finished_at = \(bind: finished),
-                    claim = NULL, claimed_until = NULL
-                WHERE id = \(bind: outcome.delivery.id) AND claim = \(bind: outcome.delivery.claim)
-                RETURNING id
-                """).first()
-            guard updated != nil else { return false }
-            try await database.raw("""
-                INSERT INTO webhook_attempts (delivery_id, webhook_id, attempted_at, status_code, duration_ms, response)
-                VALUES (\(bind: outcome.delivery.id), \(bind: attempt.webhookID.rawValue), \(bind: at),
-                        \(bind: attempt.statusCode), \(bind: attempt.durationMilliseconds), \(bind: attempt.response))
-                """).run()
-            let hook = attempt.webhookID.rawValue
-            if attempt.succeeded {
-                try await database.raw("""
-                    UPDATE webhooks SET failing_since = NULL WHERE id = \(bind: hook) AND failing_since IS NOT NULL
-                    """).run()
-                return false
+        try await completeDeliveries([outcome], disableAfter: disableAfter).contains(outcome.delivery.webhook.id)
+    }
+
+    public func completeDeliveries(_ outcomes: [DeliveryOutcome], disableAfter: TimeInterval) async throws -> Set<WebhookID> {
+        guard !outcomes.isEmpty else { return [] }
+        return try await driver.writing { database in
+            var disabled: Set<WebhookID> = []
+            for outcome in outcomes where try await Self.complete(outcome, disableAfter: disableAfter, on: database) {
+                disabled.insert(outcome.delivery.webhook.id)
             }
-            guard let row = try await database.raw("""
-                UPDATE webhooks SET failing_since = COALESCE(failing_since, \(bind: at)) WHERE id = \(bind: hook)
-                RETURNING failing_since, enabled
-                """).first() else { return false }
-            let since = try row.decode(column: "failing_since", as: Int64.self)
-            let enabled = try row.decode(column: "enabled", as: Int.self) == 1
-            guard enabled, Double(at - since) / 1000 >= disableAfter else { return false }
-            try await database.raw("""
-                UPDATE webhooks SET enabled = 0, disabled_reason = 'failing' WHERE id = \(bind: hook)
-                """).run()
-            try await database.raw("""
-                UPDATE webhook_deliveries SET state = 'failed', finished_at = \(bind: at), claim = NULL, claimed_until = NULL
-                WHERE webhook_id = \(bind: hook) AND state = 'pending'
-                """).run()
-            return true
+            return disabled
         }
+    }
+
+    private static func complete(_ outcome: DeliveryOutcome, disableAfter: TimeInterval, on database: any SQLDatabase) async throws -> Bool {
+        let attempt = outcome.attempt
+        let at = attempt.attemptedAt.millisecondsSince1970
+        let state: DeliveryState = attempt.succeeded ? .succeeded : (outcome.retryAt == nil ? .failed : .pending)
+        let finished: Int64? = state == .pending ? nil : at
+        let updated = try await database.raw("""
+            UPDATE webhook_deliveries SET attempts = attempts + 1, state = \(bind: state.rawValue),
+                next_attempt_at = \(bind: outcome.retryAt?.millisecondsSince1970), finished_at = \(bind: finished),
+                claim = NULL, claimed_until = NULL
+            WHERE id = \(bind: outcome.delivery.id) AND claim = \(bind: outcome.delivery.claim)
+            RETURNING id
+            """).first()
+        guard updated != nil else { return false }
+        try await database.raw("""
+            INSERT INTO webhook_attempts (delivery_id, webhook_id, attempted_at, status_code, duration_ms, response)
+            VALUES (\(bind: outcome.delivery.id), \(bind: attempt.webhookID.rawValue), \(bind: at),
+                    \(bind: attempt.statusCode), \(bind: attempt.durationMilliseconds), \(bind: attempt.response))
+            """).run()
+        let hook = attempt.webhookID.rawValue
+        if attempt.succeeded {
+            try await database.raw("""
+                UPDATE webhooks SET failing_since = NULL WHERE id = \(bind: hook) AND failing_since IS NOT NULL
+                """).run()
+            return false
+        }
+        guard let row = try await database.raw("""
+            UPDATE webhooks SET failing_since = COALESCE(failing_since, \(bind: at)) WHERE id = \(bind: hook)
+            RETURNING failing_since, enabled
+            """).first() else { return false }
+        let since = try row.decode(column: "failing_since", as: Int64.self)
+        let enabled = try row.decode(column: "enabled", as: Int.self) == 1
+        guard enabled, Double(at - since) / 1000 >= disableAfter else { return false }
+        try await database.raw("""
+            UPDATE webhooks SET enabled = 0, disabled_reason = 'failing' WHERE id = \(bind: hook)
+            """).run()
+        try await database.raw("""
+            UPDATE webhook_deliveries SET state = 'failed', finished_at = \(bind: at), claim = NULL, claimed_until = NULL
+            WHERE webhook_id = \(bind: hook) AND state = 'pending'
+            """).run()
+        return true
     }
 
     public func redeliver(_ delivery: String, of webhook: WebhookID, at time: Date) async throws {
