@@ -110,10 +110,10 @@ def main():
         assert created.status_code == 201, created.text
         return server
 
-    def put_round(server):
+    def put_round(server, threads=None, connections=None):
         before = cpu_seconds(server.process.pid)
-        result = wrk(os.path.join(BENCH, "put_translation.lua"), server.base, args.threads, args.duration,
-                     {"BENCH_TOKEN": server.token}, args.connections, server.path + "/translations")
+        result = wrk(os.path.join(BENCH, "put_translation.lua"), server.base, threads or args.threads, args.duration,
+                     {"BENCH_TOKEN": server.token}, connections or args.connections, server.path + "/translations")
         result["cores"] = (cpu_seconds(server.process.pid) - before) / args.duration
         return result
 
@@ -125,10 +125,14 @@ def main():
         server.admin("create-webhook", "--org", "bench", "--url", hook + "/translations", "--events", "translations.updated")
         auth = {"Authorization": "Bearer " + server.token}
         path = server.path
-        without, with_hook = [], []
+        without, with_hook, single_without, single_with = [], [], [], []
         for _ in range(3):
             without.append(put_round(plain))
             with_hook.append(put_round(server))
+            wait_quiet(counter)
+            # One connection: the write's own latency, with the machine not saturated.
+            single_without.append(put_round(plain, 1, 1))
+            single_with.append(put_round(server, 1, 1))
             wait_quiet(counter)
         plain.stop()
 
@@ -182,11 +186,17 @@ def main():
             plain.stop()
         receiver.terminate()
 
-    rows = [("PUT translations, no subscription", median_run(without)),
-            ("PUT translations, one subscription", median_run(with_hook))]
-    print_table(f"Writes that raise an event, release build, SQLite, {os.cpu_count()} cores, "
-                f"wrk {args.threads} threads × {args.connections} connections, {args.duration} s × 3 rounds (medians)",
-                rows, "PUT translations, no subscription")
+    rows = [("PUT, no subscription, saturated", median_run(without)),
+            ("PUT, one subscription, saturated", median_run(with_hook)),
+            ("PUT, no subscription, 1 connection", median_run(single_without)),
+            ("PUT, one subscription, 1 connection", median_run(single_with))]
+    print_table(f"Writes that raise an event, release build, SQLite, {os.cpu_count()} cores; saturated: wrk "
+                f"{args.threads} threads × {args.connections} connections; {args.duration} s × 3 rounds (medians). "
+                f"The receiver (Python) and the sender share the machine with wrk and the server.",
+                rows, {"PUT, no subscription, saturated": "PUT, no subscription, saturated",
+                       "PUT, one subscription, saturated": "PUT, no subscription, saturated",
+                       "PUT, no subscription, 1 connection": "PUT, no subscription, 1 connection",
+                       "PUT, one subscription, 1 connection": "PUT, no subscription, 1 connection"})
     print(f"\nDeliveries to a loopback receiver: {delivered} in {drained - burst_started:.2f} s = {rate:.0f}/s overall, "
           f"{steady:.0f}/s while only draining (target ≥ 500/s)")
     print(f"release.published with an empty queue: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
