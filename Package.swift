@@ -14,6 +14,7 @@ import PackageDescription
 /// - `BetterI18nClient`: the Swift client library for partners (SPEC §13), on AsyncHTTPClient.
 /// - `BetterI18nMCP`: the MCP tools (SPEC §9) over a partner-API abstraction, for stdio and HTTP.
 /// - `BetterI18nHTTP`: the only target that imports Hummingbird; it maps HTTP to the layers below.
+/// - `BetterI18nWebhooks`: webhook management and the delivery service (events and webhooks).
 /// - `better-i18n`: the command-line executable.
 let package = Package(
     name: "better-i18n",
@@ -134,6 +135,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Events and webhooks: managing subscriptions and the delivery service (AsyncHTTPClient).
+        .target(
+            name: "BetterI18nWebhooks",
+            dependencies: [
+                "BetterI18nCore",
+                "BetterI18nStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "BetterI18nHTTP",
             dependencies: [
@@ -145,6 +160,7 @@ let package = Package(
                 "BetterI18nProjects",
                 "BetterI18nCDN",
                 "BetterI18nMCP",
+                "BetterI18nWebhooks",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,6 +182,7 @@ let package = Package(
                 "BetterI18nHTTP",
                 "BetterI18nCDN",
                 "BetterI18nMCP",
+                "BetterI18nWebhooks",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,6 +204,7 @@ let package = Package(
                 "BetterI18nCLI",
                 "BetterI18nClient",
                 "BetterI18nMCP",
+                "BetterI18nWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -97,6 +97,9 @@ class BenchServer:
         self.binary = binary or release_binary()
         self.work = tempfile.mkdtemp(prefix="better-i18n-bench-")
         self.database = database or "sqlite://" + os.path.join(self.work, "bench.sqlite")
+        if self.database.startswith("postgres"):
+            # Every instance on one PostgreSQL database shares the key that seals webhook secrets.
+            os.environ.setdefault("BETTER_I18N_SECRET_KEY", "5a" * 32)
         self.seed(suffix)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"

@@ -63,9 +63,10 @@ class Browser:
         assert response.status_code == 303, response.text
         return response.headers["Location"]
 
-    def consent(self, authorize_url, approve=True, scopes=None):
+    def consent(self, authorize_url, approve=True, scopes=None, project_ids=None):
         """Follows the authorization URL as a user would and returns the redirect back to the client.
-        `scopes`: tick exactly these (default: what the page ticks, the default-on scopes)."""
+        `scopes`: tick exactly these (default: what the page ticks, the default-on scopes).
+        `project_ids`: only these projects (default: all projects)."""
         response = self.session.get(authorize_url, allow_redirects=False)
         if response.status_code == 303 and response.headers["Location"].startswith("/login"):
             return_to = parse_qs(urlparse(response.headers["Location"]).query)["return_to"][0]
@@ -75,7 +76,11 @@ class Browser:
         form = parse(response.text, "consent")
         data = list(form.fields)
         data.append(("organization_id", form.options[0]))
-        data.append(("project_access", "all"))
+        if project_ids:
+            data.append(("project_access", "selected"))
+            data += [("project_ids", project_id) for project_id in project_ids]
+        else:
+            data.append(("project_access", "all"))
         if scopes is None:
             data += [(name, value) for name, value, checked in form.checkboxes if name == "scope" and checked]
         else:

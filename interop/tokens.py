@@ -13,20 +13,23 @@ REDIRECT = "https://partner.example.com/callback"
 
 
 class Installation:
-    def __init__(self, server, scopes):
+    def __init__(self, server, scopes, client=None, project_ids=None):
+        client = client or server.web
         verifier = secrets.token_urlsafe(48)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         url = server.base + "/api/auth/mcp/authorize?" + urlencode({
-            "response_type": "code", "client_id": server.web["client_id"], "redirect_uri": REDIRECT, "state": "s",
+            "response_type": "code", "client_id": client["client_id"], "redirect_uri": REDIRECT, "state": "s",
             "code_challenge": challenge, "code_challenge_method": "S256", "scope": " ".join(scopes)})
-        location = Browser(server.base).consent(url, scopes=scopes)
+        location = Browser(server.base).consent(url, scopes=scopes, project_ids=project_ids)
         code = parse_qs(urlparse(location).query)["code"][0]
         tokens = requests.post(server.base + "/api/auth/mcp/token",
-                               auth=(server.web["client_id"], server.web["client_secret"]),
+                               auth=(client["client_id"], client["client_secret"]),
                                data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
                                      "code_verifier": verifier}).json()
         self.server = server
+        self.client = client
         self.access_token = tokens["access_token"]
+        self.refresh_token = tokens["refresh_token"]
         self.grant_id = tokens["grant_id"]
         self.token = self.mint(server.base)
 

@@ -138,7 +138,9 @@ def pkce():
 def part_postgres(url):
     print("== two containers on one PostgreSQL (host network, distinct ports)")
     database = fresh_database(url)
-    env = ["-e", f"BETTER_I18N_DATABASE_URL={database}", "-e", "BETTER_I18N_BCRYPT_COST=4"]
+    # Both instances (and admin) share the key that seals webhook signing secrets.
+    env = ["-e", f"BETTER_I18N_DATABASE_URL={database}", "-e", "BETTER_I18N_BCRYPT_COST=4",
+           "-e", "BETTER_I18N_SECRET_KEY=" + "5a" * 32]
 
     def admin(*args):
         import json

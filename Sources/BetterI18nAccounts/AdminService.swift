@@ -111,7 +111,7 @@ public struct AdminService: Sendable {
             throw ValidationError(field: "GRANT_ID", message: "'\(raw.prefix(40))' is not a grt_ id")
         }
         do {
-            return try await GrantService(storage: storage, clock: clock).revoke(id, actor: "operator")
+            return try await GrantService(storage: storage, clock: clock).revoke(id, actor: "operator", reason: .admin)
         } catch GrantService.Failure.notFound {
             throw AdminError.notFound("no grant \(id)")
         }

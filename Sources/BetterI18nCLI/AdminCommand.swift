@@ -4,6 +4,7 @@ import BetterI18nCore
 import BetterI18nOAuth
 import BetterI18nProjects
 import BetterI18nStorage
+import BetterI18nWebhooks
 import Foundation
 import Logging
 
@@ -17,7 +18,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             CreateUser.self, CreateOrg.self, AddMember.self, ChangeRole.self, RemoveMember.self, Invite.self, CreateProject.self, CreateClient.self,
             ListGrants.self, RevokeGrant.self, CreatePublicKey.self, ListPublicKeys.self, RevokePublicKey.self,
-            CreateRegistrationToken.self, Audit.self,
+            CreateWebhook.self, CreateRegistrationToken.self, Audit.self,
         ]
     )
 
@@ -229,23 +230,42 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "web (confidential), native or spa (public).") var type: String
         @Option(name: .customLong("redirect-uri"), help: "Allowed redirect URI; repeat for several.") var redirectURIs: [String] = []
         @Option(help: "Email of the user who owns the app.") var owner: String?
+        @Option(help: "The app's webhook URL (grant.* events and what its grants may read); prints its whsec_ secret once.")
+        var webhookUrl: String?
+        @OptionGroup var secretKeyOptions: SecretKeyOptions
 
         func run() async throws {
             try await Self.reportingFailures {
+                // Checked before anything is written: a bad URL leaves no half-made app.
+                let webhookKey = try webhookUrl.map { url in
+                    try WebhookURLPolicy.checkWellFormed(url)
+                    return try secretKeyOptions.load(databaseURL: common.database.resolvedURL)
+                }
                 try await common.withAdmin { admin in
                     let (client, secret) = try await admin.createClient(
                         name: name, type: type, redirectURIs: redirectURIs, ownerEmail: owner
                     )
+                    var webhookSecret: WebhookSecret?
+                    if let webhookUrl, let webhookKey {
+                        webhookSecret = try await WebhookService(
+                            storage: admin.storage, secretKey: webhookKey, policy: nil, clock: admin.clock
+                        ).setAppWebhook(client: client.id, url: webhookUrl, by: .operator)
+                    }
                     if common.json {
                         var fields: [String: JSONValue] = [
                             "client_id": .string(client.id.rawValue), "name": .string(client.name),
                             "type": .string(client.type.rawValue), "redirect_uris": .array(client.redirectURIs.map(JSONValue.string)),
                         ]
                         if let secret { fields["client_secret"] = .string(secret.value) }
+                        if let webhookSecret {
+                            fields["webhook_url"] = .string(webhookUrl ?? "")
+                            fields["webhook_secret"] = .string(webhookSecret.value)
+                        }
                         common.output(id: client.id.rawValue, fields: fields)
                     } else {
                         print("client_id: \(client.id.rawValue)")
                         if let secret { print("client_secret: \(secret.value)") }
+                        if let webhookSecret { print("webhook_secret: \(webhookSecret.value)") }
                     }
                 }
             }
@@ -396,6 +416,58 @@ struct AdminCommand: AsyncParsableCommand {
                         print(JSONValue.object(["token": .string(token.value), "expires_in": .int(86_400)]).serialized)
                     } else {
                         print(token.value)
+                    }
+                }
+            }
+        }
+    }
+
+    struct CreateWebhook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an organization webhook; prints its id and whsec_ signing secret (shown once)."
+        )
+        @OptionGroup var common: Common
+        @Option(help: "Organization slug.") var org: String
+        @Option(help: "The https URL to POST events to (the server applies its --webhook-allow-* flags when delivering).")
+        var url: String
+        @Option(help: "Comma-separated event types (default: all).") var events: String?
+        @Option(help: "Only this project's events (slug).") var project: String?
+        @OptionGroup var secretKeyOptions: SecretKeyOptions
+
+        func run() async throws {
+            try await Self.reportingFailures {
+                let types = try events.map(EventType.list) ?? []
+                try WebhookURLPolicy.checkWellFormed(url)
+                let key = try secretKeyOptions.load(databaseURL: common.database.resolvedURL)
+                try await common.withAdmin { admin in
+                    guard let organization = try await admin.storage.organization(slug: try Slug(org)) else {
+                        throw AdminError.notFound("no organization \(org)")
+                    }
+                    var projectID: ProjectID?
+                    if let project {
+                        guard let found = try await admin.storage.project(organization: organization.id, slug: try Slug(project)) else {
+                            throw AdminError.notFound("no project \(project) in \(org)")
+                        }
+                        projectID = found.id
+                    }
+                    let service = WebhookService(storage: admin.storage, secretKey: key, policy: nil, clock: admin.clock)
+                    let created: (webhook: Webhook, secret: WebhookSecret)
+                    do {
+                        created = try await service.create(
+                            organization: organization.id, url: url, events: types, project: projectID, by: .operator
+                        )
+                    } catch WebhookService.Failure.invalid(let error) {
+                        throw error
+                    }
+                    if common.json {
+                        common.output(id: created.webhook.id.rawValue, fields: [
+                            "url": .string(created.webhook.url), "secret": .string(created.secret.value),
+                            "events": .array(types.map { .string($0.rawValue) }),
+                            "project_id": projectID.map { .string($0.rawValue) } ?? .null,
+                        ])
+                    } else {
+                        print(created.webhook.id.rawValue)
+                        print("secret: \(created.secret.value)")
                     }
                 }
             }

@@ -16,6 +16,11 @@ enum Settings {
         flag ?? environment(name)
     }
 
+    /// A flag that is on when given, or when its variable is `1`, `true` or `yes`.
+    static func bool(_ flag: Bool, env name: String) -> Bool {
+        flag || ["1", "true", "yes"].contains(environment(name)?.lowercased() ?? "")
+    }
+
     static func int(_ flag: Int?, env name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
         if let flag {
             return try checked(flag, name: name, range: range)

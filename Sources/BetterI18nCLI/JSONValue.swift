@@ -7,6 +7,7 @@ enum JSONValue: Encodable {
     case bool(Bool)
     case array([JSONValue])
     case object([String: JSONValue])
+    case null
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -16,6 +17,7 @@ enum JSONValue: Encodable {
         case .bool(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        case .null: try container.encodeNil()
         }
     }
 

@@ -4,6 +4,7 @@ import BetterI18nCore
 import BetterI18nProjects
 import BetterI18nHTTP
 import BetterI18nStorage
+import BetterI18nWebhooks
 import Foundation
 import Logging
 import Metrics
@@ -39,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Dynamic client registration: open, token or off (default \(ServerConfiguration.defaults.registration.rawValue)).") var registration: String?
     @Option(help: "Log format: text or json (default \(ServerConfiguration.defaults.logFormat.rawValue)).") var logFormat: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default \(ServerConfiguration.defaults.logLevel)).") var logLevel: String?
+    @Flag(help: "Allow http webhook URLs, not only https. Env: BETTER_I18N_WEBHOOK_ALLOW_HTTP") var webhookAllowHttp = false
+    @Flag(help: "Allow webhook URLs that resolve to loopback, private or link-local addresses. Env: BETTER_I18N_WEBHOOK_ALLOW_PRIVATE") var webhookAllowPrivate = false
+    @OptionGroup var secretKeyOptions: SecretKeyOptions
 
     func run() async throws {
         try await Self.reportingFailures {
@@ -46,15 +50,25 @@ struct ServeCommand: AsyncParsableCommand {
             LogBootstrap.bootstrap(format: configuration.logFormat, level: Logger.Level(rawValue: configuration.logLevel) ?? .info)
             let logger = Logger(label: "better-i18n")
             let started = ContinuousClock.now
+            let secretKey = try secretKeyOptions.load(databaseURL: configuration.databaseURL)
             let storage = try await database.open(logger: logger)
             if demo {
                 try await seedDemo(storage: storage, configuration: configuration)
             }
             let registry = PrometheusCollectorRegistry()
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-            let dependencies = AppDependencies(configuration: configuration, storage: storage, metrics: registry, logger: logger)
+            let dependencies = AppDependencies(
+                configuration: configuration, storage: storage, secretKey: secretKey, metrics: registry, logger: logger
+            )
+            let sender = WebhookSender()
+            var delivery = WebhookDispatcher.Settings()
+            delivery.policy = dependencies.webhookPolicy
             let app = BetterI18nServer.buildApplication(dependencies, services: [
                 Housekeeping(storage: storage, clock: SystemWallClock(), logger: logger, mcpSessions: dependencies.mcpSessions),
+                WebhookDispatcher(
+                    storage: storage, sender: sender, secretKey: secretKey, settings: delivery, clock: SystemWallClock(),
+                    metrics: WebhookMetrics(registry: registry), logger: logger
+                ),
             ])
             logger.info("ready", metadata: [
                 "database": .string(storage.backendName),
@@ -173,6 +187,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw BetterI18nCore.ValidationError(field: "--log-level", message: "'\(levelRaw)' is not a log level")
         }
         configuration.logLevel = levelRaw
+        configuration.webhookAllowHTTP = Settings.bool(webhookAllowHttp, env: "WEBHOOK_ALLOW_HTTP")
+        configuration.webhookAllowPrivate = Settings.bool(webhookAllowPrivate, env: "WEBHOOK_ALLOW_PRIVATE")
         return configuration
     }
 }

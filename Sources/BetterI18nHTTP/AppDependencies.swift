@@ -4,6 +4,7 @@ import BetterI18nCore
 import BetterI18nOAuth
 import BetterI18nProjects
 import BetterI18nStorage
+import BetterI18nWebhooks
 import Logging
 import Prometheus
 
@@ -32,6 +33,10 @@ public struct AppDependencies: Sendable {
     public let publicContent: PublicContentReader
     /// Public Content API answers, trusted for half a second and dropped by every content write.
     let contentAnswers = FreshnessCache<String, CDNFile>(lifetime: .milliseconds(500), capacity: 10_000)
+    /// Organization and app webhooks (Settings → Webhooks, Developer apps).
+    public let webhooks: WebhookService
+    /// `--webhook-allow-http` and `--webhook-allow-private`, for the dashboard and delivery.
+    public let webhookPolicy: WebhookURLPolicy
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
@@ -39,7 +44,7 @@ public struct AppDependencies: Sendable {
     public let mcpSessions = MCPSessions()
 
     public init(
-        configuration: ServerConfiguration, storage: any Storage, clock: any WallClock = SystemWallClock(),
+        configuration: ServerConfiguration, storage: any Storage, secretKey: SecretKey? = nil, clock: any WallClock = SystemWallClock(),
         random: any RandomSource = SystemRandomSource(), metrics: PrometheusCollectorRegistry = .init(),
         logger: Logger = Logger(label: "better-i18n")
     ) {
@@ -59,13 +64,21 @@ public struct AppDependencies: Sendable {
         self.projects = ProjectService(storage: storage, views: views, clock: clock, random: random)
         self.keys = KeyService(storage: storage, views: views, clock: clock, random: random)
         self.glossary = GlossaryService(storage: storage, clock: clock)
-        self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
+        self.releases = ReleaseService(
+            storage: storage, clock: clock, random: random, cdnURL: configuration.cdnURL.absoluteString, published: { cdn.published($0) }
+        )
         self.cdnMetrics = CDNMetrics(registry: metrics)
         self.members = MemberService(storage: storage, hasher: PasswordHasher(cost: configuration.bcryptCost), clock: clock, random: random)
         let answers = contentAnswers
         self.content = ContentService(storage: storage, clock: clock, random: random, changed: { _ in answers.removeAll() })
         self.publicKeys = PublicKeyService(storage: storage, clock: clock, random: random)
         self.publicContent = PublicContentReader(storage: storage)
+        let policy = WebhookURLPolicy(allowHTTP: configuration.webhookAllowHTTP, allowPrivate: configuration.webhookAllowPrivate)
+        self.webhookPolicy = policy
+        // Without a key (tests that never restart) one is made for this process only.
+        self.webhooks = WebhookService(
+            storage: storage, secretKey: secretKey ?? (try! SecretKey(bytes: random.bytes(32))), policy: policy, clock: clock, random: random
+        )
         self.accounts = AccountService(
             storage: storage,
             hasher: PasswordHasher(cost: configuration.bcryptCost),

@@ -37,6 +37,7 @@ public enum BetterI18nServer {
             cookies: SessionCookies(configuration: dependencies.configuration), publicURL: dependencies.configuration.publicURL
         ).register(on: router)
         APIKeysPage(dependencies: dependencies).register(on: router)
+        WebhookRoutes(dependencies: dependencies).register(on: router)
         PartnerRoutes(dependencies: dependencies).register(on: router)
         PartnerResources.register(on: router, dependencies)
         PublicContentRoutes(dependencies: dependencies).register(on: router)

@@ -73,7 +73,7 @@ public struct ClientRegistry: Sendable {
     public func delete(_ id: ClientID, by user: UserID) async throws {
         let client = try await owned(id, by: user)
         let now = clock.now()
-        try await storage.deleteClient(client.id, at: now)
+        try await storage.deleteClient(client.id, at: now, event: { .grantRevoked($0, reason: .partner, at: now) })
         cache?.evict(client.id)
         tokenCache?.removeAll()
         try await storage.recordAudit(AuditEvent(

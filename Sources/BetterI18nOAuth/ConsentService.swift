@@ -130,7 +130,11 @@ public struct ConsentService: Sendable {
         }
         let (grant, created) = try await storage.approveGrant(
             newID: .generate(using: random), clientID: client.id, organizationID: organizationID, userID: user.id,
-            scopes: granted, projectIDs: projectIDs, at: now
+            scopes: granted, projectIDs: projectIDs, at: now,
+            events: { previous, grant in
+                if let previous { return [OutboxEvent.grantUpdated(from: previous, to: grant, at: now)].compactMap { $0 } }
+                return [.grantCreated(grant, at: now)]
+            }
         )
         // An updated grant changes what its live tokens may do.
         if !created { tokenCache?.removeAll() }

@@ -84,19 +84,22 @@ public struct GrantService: Sendable {
         guard try await storage.role(of: user.id, in: grant.organizationID)?.canAdminister == true else {
             throw Failure.forbidden
         }
-        return try await revoke(grant, actor: user.id.rawValue)
+        return try await revoke(grant, actor: user.id.rawValue, reason: .user)
     }
 
-    /// Revokes as the operator (`admin revoke-grant`) or the partner itself (uninstall).
-    public func revoke(_ id: GrantID, actor: String) async throws -> Grant {
+    /// Revokes as the operator (`admin revoke-grant`, reason `admin`) or the partner itself
+    /// (uninstall, reason `partner`).
+    public func revoke(_ id: GrantID, actor: String, reason: GrantRevocationReason) async throws -> Grant {
         guard let grant = try await storage.grant(id: id) else { throw Failure.notFound }
-        return try await revoke(grant, actor: actor)
+        return try await revoke(grant, actor: actor, reason: reason)
     }
 
-    private func revoke(_ grant: Grant, actor: String) async throws -> Grant {
+    /// `grant.revoked` is raised in the revoking transaction, only by the call that revoked it.
+    private func revoke(_ grant: Grant, actor: String, reason: GrantRevocationReason) async throws -> Grant {
         guard !grant.isRevoked else { return grant }
         let now = clock.now()
-        guard let revoked = try await storage.revokeGrant(id: grant.id, at: now) else { throw Failure.notFound }
+        guard let revoked = try await storage.revokeGrant(id: grant.id, at: now, event: { .grantRevoked($0, reason: reason, at: now) })
+        else { throw Failure.notFound }
         tokenCache?.removeAll()
         try await storage.recordAudit(AuditEvent(
             kind: .grantRevoked, organizationID: grant.organizationID, clientID: grant.clientID, grantID: grant.id,

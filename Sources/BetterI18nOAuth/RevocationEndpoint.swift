@@ -28,7 +28,10 @@ public struct RevocationEndpoint: Sendable {
         let now = clock.now()
         switch state.token.kind {
         case .refresh:
-            try await storage.revokeFamily(state.token.familyID, at: now)
+            let grant = state.grant
+            try await storage.revokeFamily(state.token.familyID, at: now, event: grant.isRevoked ? nil : .grantTokensRevoked(
+                grant: grant.id, client: grant.clientID, organization: grant.organizationID, reason: .revocation, at: now
+            ))
         case .access, .installation:
             try await storage.revokeToken(digest: state.token.digest, at: now)
         }

@@ -140,7 +140,13 @@ struct FamilyRevoker: Sendable {
 
     func revoke(_ family: FamilyID, grant: GrantID, organization: OrganizationID?, client: ClientID,
                 because kind: AuditEvent.Kind, at now: Date) async throws {
-        try await storage.revokeFamily(family, at: now)
+        // `grant.tokens_revoked` only when the grant is still live (a family of a revoked grant
+        // is already dead, and its app was told `grant.revoked`).
+        let event: OutboxEvent? = organization.map {
+            .grantTokensRevoked(grant: grant, client: client, organization: $0,
+                                reason: kind == .codeReplayed ? .codeReplay : .tokenReuse, at: now)
+        }
+        try await storage.revokeFamily(family, at: now, event: event)
         tokenCache?.removeAll()
         try await storage.recordAudit(AuditEvent(
             kind: kind, organizationID: organization, clientID: client, grantID: grant, actor: client.rawValue,

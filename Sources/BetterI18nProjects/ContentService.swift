@@ -381,6 +381,7 @@ public struct ContentService: Sendable {
                 throw ContentFailure.conflict("An entry with this slug exists in the model.")
             }
             try await Self.conflictOnDuplicate { try await tx.saveEntry(entry, isNew: true) }
+            try await tx.record(ContentEvents.written(.contentEntryCreated, before: nil, after: entry, model: model, in: project, at: now))
             return EntryView(entry: entry, model: model)
         }
         changed(project.id)
@@ -415,6 +416,7 @@ public struct ContentService: Sendable {
             }
             entry.updatedAt = Self.after(entry.updatedAt, now)
             try await Self.conflictOnDuplicate { try await tx.saveEntry(entry, isNew: false) }
+            try await tx.record(ContentEvents.written(.contentEntryUpdated, before: found.entry, after: entry, model: model, in: project, at: now))
             return EntryView(entry: entry, model: model)
         }
         changed(project.id)
@@ -422,9 +424,13 @@ public struct ContentService: Sendable {
     }
 
     public func deleteEntry(_ rawID: String, in project: Project) async throws {
+        let now = clock.now()
         try await storage.writingContent { tx in
             let view = try await Self.entry(rawID, in: project, tx)
             try await tx.deleteEntry(view.entry.id)
+            try await tx.record([ContentEvents.event(
+                .contentEntryDeleted, view.entry, model: view.model, languages: view.entry.languages.map(\.language), in: project, at: now
+            )])
         }
         changed(project.id)
     }
@@ -442,6 +448,7 @@ public struct ContentService: Sendable {
             try problems.throwIfAny()
             view.entry.updatedAt = Self.after(view.entry.updatedAt, now)
             try await tx.saveEntry(view.entry, isNew: false)
+            try await tx.record([ContentEvents.event(.contentEntryPublished, view.entry, model: view.model, languages: codes, in: project, at: now)])
             return view
         }
         changed(project.id)
@@ -460,6 +467,7 @@ public struct ContentService: Sendable {
             Self.settleStatus(&view.entry)
             view.entry.updatedAt = Self.after(view.entry.updatedAt, now)
             try await tx.saveEntry(view.entry, isNew: false)
+            try await tx.record([ContentEvents.event(.contentEntryUnpublished, view.entry, model: view.model, languages: codes, in: project, at: now)])
             return view
         }
         changed(project.id)

@@ -129,7 +129,10 @@ public struct KeyService: Sendable {
         }
         guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
         do {
-            try await storage.applyKeys(created: result.created, updated: result.updated, translations: translations)
+            try await storage.applyKeys(
+                created: result.created, updated: result.updated, translations: translations,
+                events: Self.events(created: result.created, updated: result.updated, translations: translations, in: project, at: now)
+            )
         } catch let error as StorageError where error.isConflict {
             throw KeyFailure.conflict("a key was created by someone else meanwhile; retry")
         }
@@ -141,6 +144,21 @@ public struct KeyService: Sendable {
             try await audit(.translationsUpdated, project, origin, ["values": String(translations.count)])
         }
         return result
+    }
+
+    /// `keys.created` for the new keys and `translations.updated` for the values written, one of
+    /// each per request.
+    static func events(
+        created: [TranslationKey], updated: [TranslationKey], translations: [Translation], in project: Project, at now: Date
+    ) -> [OutboxEvent] {
+        var events: [OutboxEvent] = []
+        if !created.isEmpty { events.append(.keysCreated(project, keys: created, at: now)) }
+        if !translations.isEmpty {
+            let written = Set(translations.map(\.keyID))
+            let keys = (created + updated).filter { written.contains($0.id) }
+            events.append(.translationsUpdated(project, keys: keys, languages: Set(translations.map(\.language)), at: now))
+        }
+        return events
     }
 
     /// The existing keys a create request names, by `namespace\0name`, and the nesting keys
@@ -204,7 +222,8 @@ public struct KeyService: Sendable {
     /// Soft-deletes keys; an unknown id is an item error and nothing is deleted.
     public func deleteKeys(_ rawIDs: [String], in project: Project, origin: WriteOrigin? = nil) async throws -> Int {
         try Self.checkCount(rawIDs.count)
-        let live = Set(try await storage.liveKeys(in: project.id, ids: rawIDs.compactMap(KeyID.init), names: []).map(\.id))
+        let liveKeys = try await storage.liveKeys(in: project.id, ids: rawIDs.compactMap(KeyID.init), names: [])
+        let live = Set(liveKeys.map(\.id))
         var ids: [KeyID] = []
         var problems: [ItemProblem] = []
         for (index, raw) in rawIDs.enumerated() {
@@ -216,7 +235,8 @@ public struct KeyService: Sendable {
         }
         guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
         do {
-            try await storage.deleteKeys(ids, in: project.id, at: clock.now())
+            let now = clock.now()
+            try await storage.deleteKeys(ids, in: project.id, at: now, events: [.keysDeleted(project, keys: liveKeys, at: now)])
         } catch let error as StorageError where error.isNotFound {
             throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "unknown_key", message: "a key was deleted meanwhile; retry")])
         }
@@ -263,7 +283,10 @@ public struct KeyService: Sendable {
             }
         }
         guard problems.isEmpty else { throw KeyFailure.invalidItems(problems) }
-        try await storage.saveTranslations(values)
+        let written = Set(values.map(\.keyID))
+        try await storage.saveTranslations(values, events: values.isEmpty ? [] : [.translationsUpdated(
+            project, keys: keys.filter { written.contains($0.id) }, languages: Set(values.map(\.language)), at: now
+        )])
         if !values.isEmpty {
             try await audit(.translationsUpdated, project, origin, [
                 "values": String(values.count),

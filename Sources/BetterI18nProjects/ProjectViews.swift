@@ -151,9 +151,10 @@ public struct ProjectService: Sendable {
             throw ProjectFailure.invalid(ItemProblem(index: 0, code: "invalid_language", message: error.message))
         }
         do {
+            let now = clock.now()
             try await storage.addLanguage(ProjectLanguage(
-                projectID: project.id, code: code, status: .active, isSource: false, createdAt: clock.now()
-            ))
+                projectID: project.id, code: code, status: .active, isSource: false, createdAt: now
+            ), events: [.languageAdded(project, language: code, at: now)])
         } catch let error as StorageError where error.isConflict {
             throw ProjectFailure.conflict("The project already has the language \(code).")
         }

@@ -49,7 +49,7 @@ public struct Publisher: Sendable {
 /// and the list of releases. Knows nothing of HTTP or of how the CDN serves files: whoever
 /// serves them is told through `published`.
 public struct ReleaseService: Sendable {
-    public typealias Stores = ProjectStore & TranslationStore & ReleaseStore & AuditStore
+    public typealias Stores = OrganizationStore & ProjectStore & TranslationStore & ReleaseStore & AuditStore
 
     /// Publishes per project and minute (per instance): each one renders and stores every
     /// changed language, so a loop of publishes must not take the writer.
@@ -60,9 +60,15 @@ public struct ReleaseService: Sendable {
     let random: any RandomSource
     let published: @Sendable (ProjectID) -> Void
     let limiter: RateLimiter
+    /// The CDN's base URL, for `release.published`'s `manifest_url`.
+    let cdnURL: String
 
-    public init(storage: any Stores, clock: any WallClock, random: any RandomSource, published: @escaping @Sendable (ProjectID) -> Void = { _ in }) {
+    public init(
+        storage: any Stores, clock: any WallClock, random: any RandomSource, cdnURL: String = "http://127.0.0.1:8080/cdn",
+        published: @escaping @Sendable (ProjectID) -> Void = { _ in }
+    ) {
         self.storage = storage
+        self.cdnURL = cdnURL
         self.clock = clock
         self.random = random
         self.published = published
@@ -83,12 +89,16 @@ public struct ReleaseService: Sendable {
         let decision = limiter.record(project.id.rawValue)
         guard decision.allowed else { throw PublishFailure.rateLimited(retryAfter: decision.retryAfter) }
         let release: Release
+        let base = "\(cdnURL)/\(try await storage.organization(id: project.organizationID)?.slug.value ?? "")/\(project.slug.value)"
         do {
             release = try await storage.publishRelease(
-                id: .generate(using: random), project: project.id, languages: chosen, at: clock.now(), publishedBy: publisher.publishedBy
-            ) { input in
-                Self.render(input)
-            }
+                id: .generate(using: random), project: project.id, languages: chosen, at: clock.now(), publishedBy: publisher.publishedBy,
+                render: { input in Self.render(input) },
+                event: { release in
+                    .releasePublished(project, release: release.id, version: release.version, languages: release.publishedLanguages,
+                                      manifestURL: "\(base)/v\(release.version)/manifest.json", at: release.publishedAt)
+                }
+            )
         } catch let error as StorageError where error.isNotFound {
             throw PublishFailure.notFound
         }

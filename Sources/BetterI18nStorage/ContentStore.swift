@@ -25,6 +25,8 @@ public protocol ContentTransaction: Sendable {
     /// when the slug is taken in the model.
     func saveEntry(_ entry: ContentEntryRecord, isNew: Bool) async throws
     func deleteEntry(_ id: ContentEntryID) async throws
+    /// Writes events into the outbox in this transaction, so a committed write always has them.
+    func record(_ events: [OutboxEvent]) async throws
 }
 
 public struct ContentEntryCount: Sendable, Equatable {

@@ -31,7 +31,8 @@ public protocol OAuthStore: AuditStore {
     func clients(ownedBy user: UserID) async throws -> [OAuthClient]
     func updateClientSecret(_ client: ClientID, digest: SecretDigest) async throws
     /// Deletes the client and revokes its grants, in one transaction.
-    func deleteClient(_ client: ClientID, at time: Date) async throws
+    /// `event` is raised for each grant this revokes, in the same transaction.
+    func deleteClient(_ client: ClientID, at time: Date, event: (@Sendable (Grant) -> OutboxEvent)?) async throws
 
     // Initial access tokens for RFC 7591 registration
     func createRegistrationToken(digest: SecretDigest, createdAt: Date, expiresAt: Date) async throws
@@ -59,13 +60,15 @@ public protocol OAuthStore: AuditStore {
     /// else created with `newID`. Returns the grant and whether it was created.
     func approveGrant(
         newID: GrantID, clientID: ClientID, organizationID: OrganizationID, userID: UserID, scopes: ScopeSet,
-        projectIDs: [ProjectID], at time: Date
+        projectIDs: [ProjectID], at time: Date,
+        events: @escaping @Sendable (_ previous: Grant?, _ grant: Grant) -> [OutboxEvent]
     ) async throws -> (grant: Grant, created: Bool)
     func grant(id: GrantID) async throws -> Grant?
     /// Live and revoked grants of the organizations, newest first.
     func grantListings(organizations: [OrganizationID]) async throws -> [GrantListing]
     /// Marks the grant revoked; nil when unknown, the grant unchanged when already revoked.
-    func revokeGrant(id: GrantID, at time: Date) async throws -> Grant?
+    /// `event` is raised, in the same transaction, only when this call revoked it.
+    func revokeGrant(id: GrantID, at time: Date, event: (@Sendable (Grant) -> OutboxEvent)?) async throws -> Grant?
 
     // Codes and tokens
     /// Stores the code and creates the token family it will start.
@@ -85,7 +88,8 @@ public protocol OAuthStore: AuditStore {
         digest: SecretDigest, at time: Date, grace: TimeInterval, issuing successors: [TokenRecord], touchGrant: Bool
     ) async throws -> RefreshRotation
     func revokeToken(digest: SecretDigest, at time: Date) async throws
-    func revokeFamily(_ family: FamilyID, at time: Date) async throws
+    /// `event` is stored, in the same transaction, only when this call ended the family.
+    func revokeFamily(_ family: FamilyID, at time: Date, event: OutboxEvent?) async throws
 }
 
 /// The audit log: what happened, by whom, never a secret.

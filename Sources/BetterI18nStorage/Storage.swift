@@ -59,7 +59,7 @@ public protocol ProjectStore: Sendable {
     func projects(in organization: OrganizationID) async throws -> [Project]
     func languages(of project: ProjectID) async throws -> [ProjectLanguage]
     /// Adds a language; throws ``StorageError/conflict(_:)`` when the project has it already.
-    func addLanguage(_ language: ProjectLanguage) async throws
+    func addLanguage(_ language: ProjectLanguage, events: [OutboxEvent]) async throws
     /// Live keys of the project.
     func keyCount(in project: ProjectID) async throws -> Int
     func namespaces(of project: ProjectID) async throws -> [NamespaceName]
@@ -69,18 +69,18 @@ public protocol ProjectStore: Sendable {
 public protocol TranslationStore: Sendable {
     /// Creates keys (and their namespaces when new) with initial translations, all or nothing.
     /// Throws ``StorageError/conflict(_:)`` when a live key with the same name exists.
-    func createKeys(_ keys: [TranslationKey], translations: [Translation]) async throws
+    func createKeys(_ keys: [TranslationKey], translations: [Translation], events: [OutboxEvent]) async throws
     /// Live keys of a project ordered by namespace and name; soft-deleted ones only when asked.
     func keys(in project: ProjectID, includingDeleted: Bool) async throws -> [TranslationKey]
     /// Soft-deletes the keys, all or nothing; throws ``StorageError/notFound(_:)`` when one of
     /// them is not a live key of the project.
-    func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws
+    func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date, events: [OutboxEvent]) async throws
     /// Inserts or replaces values, all or nothing.
-    func saveTranslations(_ translations: [Translation]) async throws
+    func saveTranslations(_ translations: [Translation], events: [OutboxEvent]) async throws
     /// In one transaction: creates `created` keys, updates the description of `updated` keys,
     /// and saves `translations`. Throws ``StorageError/conflict(_:)`` (nothing written) when a
     /// created key's name is taken.
-    func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation]) async throws
+    func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation], events: [OutboxEvent]) async throws
     /// Renames, moves or re-describes a live key; ``StorageError/conflict(_:)`` when the new
     /// name is taken in the namespace.
     func updateKey(_ key: TranslationKey) async throws
@@ -116,7 +116,8 @@ public protocol ReleaseStore: Sendable {
     /// ``StorageError/notFound(_:)`` when the project does not exist.
     func publishRelease(
         id: ReleaseID, project: ProjectID, languages: [LanguageCode], at time: Date, publishedBy: String,
-        render: @escaping @Sendable (PublishInput) throws -> RenderedRelease
+        render: @escaping @Sendable (PublishInput) throws -> RenderedRelease,
+        event: (@Sendable (Release) -> OutboxEvent)?
     ) async throws -> Release
     /// Releases of the project, newest first.
     func releases(of project: ProjectID) async throws -> [Release]
@@ -154,9 +155,61 @@ public protocol SessionStore: Sendable {
 
 /// Everything Better i18n stores, behind one protocol with one contract test suite
 /// (`StorageContractTests`) run against every backend.
-public protocol Storage: UserStore, OrganizationStore, MemberStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore, ContentStore {
+public protocol Storage: UserStore, OrganizationStore, MemberStore, ProjectStore, TranslationStore, ClientStore, SessionStore, OAuthStore, GlossaryStore, ReleaseStore, ContentStore, WebhookStore {
     /// Answers when the database answers; `/healthz` calls it.
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.
     func close() async throws
+}
+
+/// The writes without events, for the operator's seed and tests: the same transaction with
+/// nothing in the outbox.
+extension Storage {
+    public func addLanguage(_ language: ProjectLanguage) async throws {
+        try await addLanguage(language, events: [])
+    }
+
+    public func createKeys(_ keys: [TranslationKey], translations: [Translation]) async throws {
+        try await createKeys(keys, translations: translations, events: [])
+    }
+
+    public func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws {
+        try await deleteKeys(ids, in: project, at: time, events: [])
+    }
+
+    public func saveTranslations(_ translations: [Translation]) async throws {
+        try await saveTranslations(translations, events: [])
+    }
+
+    public func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation]) async throws {
+        try await applyKeys(created: created, updated: updated, translations: translations, events: [])
+    }
+
+    public func publishRelease(
+        id: ReleaseID, project: ProjectID, languages: [LanguageCode], at time: Date, publishedBy: String,
+        render: @escaping @Sendable (PublishInput) throws -> RenderedRelease
+    ) async throws -> Release {
+        try await publishRelease(id: id, project: project, languages: languages, at: time, publishedBy: publishedBy,
+                                 render: render, event: nil)
+    }
+
+    public func approveGrant(
+        newID: GrantID, clientID: ClientID, organizationID: OrganizationID, userID: UserID, scopes: ScopeSet,
+        projectIDs: [ProjectID], at time: Date
+    ) async throws -> (grant: Grant, created: Bool) {
+        try await approveGrant(newID: newID, clientID: clientID, organizationID: organizationID, userID: userID,
+                               scopes: scopes, projectIDs: projectIDs, at: time, events: { _, _ in [] })
+    }
+
+    public func revokeGrant(id: GrantID, at time: Date) async throws -> Grant? {
+        try await revokeGrant(id: id, at: time, event: nil)
+    }
+
+    public func deleteClient(_ client: ClientID, at time: Date) async throws {
+        try await deleteClient(client, at: time, event: nil)
+    }
+
+    public func revokeFamily(_ family: FamilyID, at time: Date) async throws {
+        try await revokeFamily(family, at: time, event: nil)
+    }
 }

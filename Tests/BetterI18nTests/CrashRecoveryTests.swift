@@ -125,6 +125,8 @@ private final class ServerProcess: Sendable {
         process.arguments = [
             "serve", "--host", "127.0.0.1", "--port", "\(port)", "--database-url", databaseURL,
             "--refresh-reuse-grace", "120", "--token-rate-limit-per-minute", "10000000", "--log-level", "error",
+            // PostgreSQL needs the key every instance shares; SQLite would make its own file.
+            "--secret-key", String(repeating: "5a", count: 32),
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

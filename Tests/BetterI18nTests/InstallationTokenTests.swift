@@ -136,7 +136,7 @@ import Testing
             let other = try await mint(client, token: tokens.access_token, grant: GrantID.generate().rawValue)
             #expect(other.status == .notFound)
             #expect(other.oauthError == "grant_not_found")
-            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: tokens.grant_id), actor: "test")
+            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: tokens.grant_id), actor: "test", reason: .admin)
             let revoked = try await mint(client, token: tokens.access_token, grant: tokens.grant_id)
             #expect(revoked.status == .gone)
             #expect(revoked.oauthError == "grant_revoked")

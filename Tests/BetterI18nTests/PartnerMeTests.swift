@@ -79,7 +79,7 @@ import Testing
             world.clock.advance(by: 1801)
             #expect(try await me(client, [.authorization: "Bearer \(second.access_token)"]).status == .unauthorized)
             let third = try await driver.refresh(second.refresh_token).json(TokenBody.self)
-            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: third.grant_id), actor: "test")
+            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: third.grant_id), actor: "test", reason: .admin)
             let gone = try await me(client, [.authorization: "Bearer \(third.access_token)"])
             #expect(gone.status == .gone)
             #expect(gone.oauthError == "grant_revoked")

@@ -357,7 +357,7 @@ import Testing
             let grant = try #require(try await world.storage.grant(id: GrantID(unchecked: second.grant_id)))
             #expect(grant.scopes.description == "org:read keys:read")
             #expect(grant.projectIDs == [world.projects[1].id])
-            _ = try await world.server.dependencies.oauth.grants.revoke(grant.id, actor: "test")
+            _ = try await world.server.dependencies.oauth.grants.revoke(grant.id, actor: "test", reason: .admin)
             let third = try await driver.tokens(scope: "org:read")
             #expect(third.grant_id != first.grant_id)
             #expect(try await world.storage.grant(id: grant.id)?.isRevoked == true)

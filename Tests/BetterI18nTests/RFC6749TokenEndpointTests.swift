@@ -268,7 +268,7 @@ import Testing
         try await world.test { client in
             let driver = OAuthDriver(client: client, world: world)
             let first = try await driver.tokens()
-            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: first.grant_id), actor: "test")
+            _ = try await world.server.dependencies.oauth.grants.revoke(GrantID(unchecked: first.grant_id), actor: "test", reason: .admin)
             #expect(try await driver.refresh(first.refresh_token).oauthError == "invalid_grant")
             #expect(try await driver.introspect(first.access_token).active == false)
         }

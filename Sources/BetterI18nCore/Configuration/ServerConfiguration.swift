@@ -27,6 +27,10 @@ import Foundation
 /// | `--registration` | `BETTER_I18N_REGISTRATION` | `open` |
 /// | `--log-format` | `BETTER_I18N_LOG_FORMAT` | `text` |
 /// | `--log-level` | `BETTER_I18N_LOG_LEVEL` | `info` |
+/// | `--webhook-allow-http` | `BETTER_I18N_WEBHOOK_ALLOW_HTTP` | off |
+/// | `--webhook-allow-private` | `BETTER_I18N_WEBHOOK_ALLOW_PRIVATE` | off |
+///
+/// `--secret-key` is read beside this (it is a secret, not a setting to compare or print).
 public struct ServerConfiguration: Sendable, Equatable {
     public enum RegistrationPolicy: String, Sendable, CaseIterable {
         /// RFC 7591 registration by anyone, rate-limited per address.
@@ -65,6 +69,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var registration: RegistrationPolicy = .open
     public var logFormat: LogFormat = .text
     public var logLevel = "info"
+    /// Webhook URLs may be http, not only https.
+    public var webhookAllowHTTP = false
+    /// Webhook URLs may resolve to loopback, private, link-local or unspecified addresses.
+    public var webhookAllowPrivate = false
     /// Session lifetime of the dashboard cookie; not in the spec's table, so not a flag yet.
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
 

@@ -11,6 +11,7 @@ enum DashboardNavigation {
         Item(title: "Connected apps", path: "/settings/connected-apps"),
         Item(title: "Developer apps", path: "/settings/apps"),
         Item(title: "API keys", path: "/settings/api-keys"),
+        Item(title: "Webhooks", path: "/settings/webhooks"),
     ]
 
     /// A rendered link: `current` marks the page being shown (`aria-current="page"`).

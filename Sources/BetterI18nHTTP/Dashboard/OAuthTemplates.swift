@@ -122,6 +122,13 @@ extension Templates {
       <p><code class="secret">{{value}}</code></p>
     </section>
     {{/secret}}
+    {{#webhookSecret}}
+    <section class="card secret-once" role="status">
+      <h2>Webhook signing secret for {{appName}}</h2>
+      <p>Copy it now: it is shown only once. Verify each delivery's <code>webhook-signature</code> with it.</p>
+      <p><code class="secret">{{value}}</code></p>
+    </section>
+    {{/webhookSecret}}
     {{#apps}}
     <section class="card app">
       <header class="org-head">
@@ -144,6 +151,20 @@ extension Templates {
       </header>
       <p class="muted small">Redirect URIs</p>
       <ul class="plain">{{#redirectURIs}}<li><code>{{.}}</code></li>{{/redirectURIs}}</ul>
+      <form method="post" action="/settings/apps/{{clientID}}/webhook" class="app-webhook">
+        <input type="hidden" name="csrf_token" value="{{csrf}}">
+        <label for="webhook-{{clientID}}">Webhook URL <span class="muted">(grant events and what each installation may read; empty removes it)</span></label>
+        <input id="webhook-{{clientID}}" name="webhook_url" type="url" value="{{webhookURL}}" placeholder="https://example.com/hooks/better-i18n">
+        <button type="submit" class="secondary">Save webhook</button>
+      </form>
+      {{#webhookID}}
+      <p class="muted small">Webhook: {{webhookStatus}} · <a href="/settings/webhooks/{{webhookID}}">delivery log, rotate secret</a></p>
+      <table class="attempts">
+        <tbody>
+        {{#recentDeliveries}}<tr><td><code>{{type}}</code></td><td>{{state}}</td><td>{{at}}</td><td>{{lastStatus}}</td></tr>{{/recentDeliveries}}
+        </tbody>
+      </table>
+      {{/webhookID}}
     </section>
     {{/apps}}
     <section class="card">

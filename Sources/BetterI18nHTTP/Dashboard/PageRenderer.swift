@@ -21,6 +21,8 @@ struct PageRenderer: Sendable {
         try! library.register(MemberTemplates.members, named: "members")
         try! library.register(MemberTemplates.invitation, named: "invitation")
         try! library.register(APIKeysPage.template, named: "api-keys")
+        try! library.register(Templates.webhooks, named: "webhooks")
+        try! library.register(Templates.webhook, named: "webhook")
         self.library = library
     }
 

@@ -1,6 +1,7 @@
 import BetterI18nCore
 import BetterI18nOAuth
 import BetterI18nStorage
+import BetterI18nWebhooks
 import Foundation
 import Hummingbird
 
@@ -53,6 +54,17 @@ struct SettingsRoutes {
                 let client = try await ownedClient(context, user: user)
                 let secret = try await dependencies.oauth.clients.rotateSecret(client.id, by: user.id)
                 return try await developerApps(user: user, context: context, secret: (client.name, secret))
+            }
+        }
+        router.post("/settings/apps/:clientID/webhook") { request, context in
+            try await signedInForm(request, context) { user, form in
+                let client = try await ownedClient(context, user: user)
+                do {
+                    let secret = try await dependencies.webhooks.setAppWebhook(client: client.id, url: form["webhook_url"] ?? "", by: .user(user.id))
+                    return try await developerApps(user: user, context: context, webhookSecret: secret.map { (client.name, $0) })
+                } catch WebhookService.Failure.invalid(let error) {
+                    return try await developerApps(user: user, context: context, error: "\(client.name): \(error.message)", status: .badRequest)
+                }
             }
         }
         router.post("/settings/apps/:clientID/delete") { request, context in
@@ -154,6 +166,7 @@ struct SettingsRoutes {
         let csrf: String
         let error: String?
         let secret: SecretView?
+        let webhookSecret: SecretView?
         let apps: [AppView]
         let form: AppForm
     }
@@ -171,22 +184,44 @@ struct SettingsRoutes {
         let confidential: Bool
         let redirectURIs: [String]
         let csrf: String
+        let webhookURL: String
+        let webhookID: String?
+        let webhookStatus: String?
+        let recentDeliveries: [RecentDelivery]
+    }
+
+    private struct RecentDelivery {
+        let type: String
+        let state: String
+        let at: String
+        let lastStatus: String
     }
 
     private func developerApps(
-        user: User, context: AppRequestContext, secret: (String, Secret)? = nil, error: String? = nil,
+        user: User, context: AppRequestContext, secret: (String, Secret)? = nil, webhookSecret: (String, WebhookSecret)? = nil,
+        error: String? = nil,
         status: HTTPResponse.Status = .ok, form: AppForm = .init(name: "", logoURI: "", redirectURIs: "")
     ) async throws -> Response {
         let csrf = context.sessionSecret.map(CSRFToken.derive(from:)) ?? ""
-        let apps = try await dependencies.storage.clients(ownedBy: user.id).map { client in
-            AppView(
+        var apps: [AppView] = []
+        for client in try await dependencies.storage.clients(ownedBy: user.id) {
+            let webhook = try await dependencies.webhooks.appWebhook(of: client.id, by: .user(user.id))
+            var log: [DeliveryLogEntry] = []
+            if let webhook { log = try await dependencies.webhooks.deliveryLog(webhook.id, by: .user(user.id), limit: 10) }
+            apps.append(AppView(
                 name: client.name, clientID: client.id.rawValue, type: client.type.rawValue,
                 kind: client.type.isConfidential ? "confidential" : "public", confidential: client.type.isConfidential,
-                redirectURIs: client.redirectURIs, csrf: csrf
-            )
+                redirectURIs: client.redirectURIs, csrf: csrf, webhookURL: webhook?.url ?? "", webhookID: webhook?.id.rawValue,
+                webhookStatus: webhook.map(WebhookRoutes.status(of:)),
+                recentDeliveries: log.map { entry in
+                    RecentDelivery(type: entry.eventType.rawValue, state: entry.state.rawValue, at: Self.display(entry.createdAt),
+                                   lastStatus: entry.attempts.last.map { $0.statusCode.map(String.init) ?? "no answer" } ?? "—")
+                }
+            ))
         }
         let view = DeveloperAppsView(
-            csrf: csrf, error: error, secret: secret.map { SecretView(appName: $0.0, value: $0.1.value) }, apps: apps, form: form
+            csrf: csrf, error: error, secret: secret.map { SecretView(appName: $0.0, value: $0.1.value) },
+            webhookSecret: webhookSecret.map { SecretView(appName: $0.0, value: $0.1.value) }, apps: apps, form: form
         )
         return HTMLResponse.make(
             PageRenderer.shared.render("developer-apps", title: "Developer apps", context: view, user: context.signedInUser, path: "/settings/apps"),

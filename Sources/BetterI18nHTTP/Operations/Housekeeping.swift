@@ -25,6 +25,9 @@ public struct Housekeeping: Service {
         public var expiredRetention: TimeInterval = 7 * 86_400
         /// The codes and tokens of a revoked family are deleted this long after the revocation.
         public var revokedRetention: TimeInterval = 30 * 86_400
+        /// Webhook delivery attempts, finished deliveries and their events are kept this long
+        /// (the dashboard's delivery log).
+        public var deliveryRetention: TimeInterval = 30 * 86_400
         /// Rows per table per write transaction: small, so the SQLite writer is never held long.
         public var batchSize = 500
         /// Batches per sweep, so one sweep after a long outage stays short; the next continues.
@@ -78,6 +81,14 @@ public struct Housekeeping: Service {
             total += deleted
             guard deleted >= pruning.batchSize, !Task.isCancelled else { break }
             // Let waiting writers in between batches.
+            await Task.yield()
+        }
+        for _ in 0..<pruning.maximumBatches {
+            let deleted = try await storage.pruneDeliveries(
+                before: now.addingTimeInterval(-pruning.deliveryRetention), batchSize: pruning.batchSize
+            )
+            total += deleted
+            guard deleted >= pruning.batchSize, !Task.isCancelled else { break }
             await Task.yield()
         }
         return total

@@ -54,7 +54,7 @@ struct PartnerRoutes {
         guard let id = GrantID(grantID), id == access.grant.id else {
             throw APIError(.grantNotFound, "This token has no grant with that id.")
         }
-        _ = try await dependencies.oauth.grants.revoke(id, actor: access.grant.clientID.rawValue)
+        _ = try await dependencies.oauth.grants.revoke(id, actor: access.grant.clientID.rawValue, reason: .partner)
         return Response(status: .noContent)
     }
 

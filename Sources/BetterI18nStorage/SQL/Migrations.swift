@@ -353,6 +353,75 @@ enum Migrations {
             """,
             "CREATE INDEX public_keys_by_organization ON public_keys (organization_id, created_at)",
         ]),
+        // Events and webhooks: the outbox (`events`, written in the transaction of the change),
+        // subscriptions, one row per (event, webhook) delivery with its claim, and the attempt log.
+        Migration(version: 11, name: "webhooks", statements: [
+            """
+            CREATE TABLE webhooks (
+                id TEXT PRIMARY KEY,
+                organization_id TEXT REFERENCES organizations(id),
+                client_id TEXT,
+                url TEXT NOT NULL,
+                events TEXT NOT NULL,
+                project_id TEXT,
+                secret TEXT NOT NULL,
+                previous_secret TEXT,
+                previous_secret_until BIGINT,
+                enabled INTEGER NOT NULL,
+                disabled_reason TEXT,
+                failing_since BIGINT,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX webhooks_by_organization ON webhooks (organization_id)",
+            "CREATE UNIQUE INDEX webhooks_by_client ON webhooks (client_id)",
+            """
+            CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                project_id TEXT,
+                client_id TEXT,
+                grant_id TEXT,
+                body TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                fanned_out INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX events_to_fan_out ON events (created_at) WHERE fanned_out = 0",
+            "CREATE INDEX events_by_time ON events (created_at)",
+            """
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                webhook_id TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                grant_id TEXT,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_at BIGINT,
+                claimed_until BIGINT,
+                claim TEXT,
+                created_at BIGINT NOT NULL,
+                finished_at BIGINT
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending'",
+            "CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at)",
+            "CREATE INDEX webhook_deliveries_by_grant ON webhook_deliveries (grant_id) WHERE state = 'pending'",
+            "CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (finished_at)",
+            """
+            CREATE TABLE webhook_attempts (
+                delivery_id TEXT NOT NULL,
+                webhook_id TEXT NOT NULL,
+                attempted_at BIGINT NOT NULL,
+                status_code INTEGER,
+                duration_ms INTEGER NOT NULL,
+                response TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, attempted_at)",
+            "CREATE INDEX webhook_attempts_by_time ON webhook_attempts (attempted_at)",
+        ]),
         // Invitations to an organization (dashboard Members page): the link's token is stored
         // by digest only; accepted_at makes it single use with one conditional UPDATE.
         Migration(version: 12, name: "invitations", statements: [

@@ -119,6 +119,10 @@ struct SQLContentTransaction: ContentTransaction {
 
     private var database: ClassifyingDatabase { ClassifyingDatabase(base: base, driver: driver) }
 
+    func record(_ events: [OutboxEvent]) async throws {
+        try await SQLStorage.insertEvents(events, on: base)
+    }
+
     func models(in project: ProjectID) async throws -> [ContentModelRecord] {
         try await database.raw("""
             SELECT * FROM content_models WHERE project_id = \(bind: project.rawValue) ORDER BY slug

@@ -23,13 +23,18 @@ extension SQLStorage {
         }
     }
 
-    public func deleteClient(_ client: ClientID, at time: Date) async throws {
+    public func deleteClient(_ client: ClientID, at time: Date, event: (@Sendable (Grant) -> OutboxEvent)?) async throws {
         try await driver.writing { database in
             let ms = time.millisecondsSince1970
             try await database.raw("UPDATE oauth_clients SET deleted_at = \(bind: ms) WHERE id = \(bind: client.rawValue)").run()
-            try await database.raw("""
+            let revoked = try await database.raw("""
                 UPDATE grants SET revoked_at = \(bind: ms) WHERE client_id = \(bind: client.rawValue) AND revoked_at IS NULL
-                """).run()
+                RETURNING *
+                """).all().map(Rows.grant)
+            for grant in revoked {
+                try await Self.cancelDeliveries(ofGrant: grant.id, at: time, on: database)
+                if let event { try await Self.insertEvents([event(grant)], on: database) }
+            }
         }
     }
 
@@ -157,26 +162,32 @@ extension SQLStorage {
 
     public func approveGrant(
         newID: GrantID, clientID: ClientID, organizationID: OrganizationID, userID: UserID, scopes: ScopeSet,
-        projectIDs: [ProjectID], at time: Date
+        projectIDs: [ProjectID], at time: Date,
+        events: @escaping @Sendable (_ previous: Grant?, _ grant: Grant) -> [OutboxEvent]
     ) async throws -> (grant: Grant, created: Bool) {
         let projects = Rows.json(projectIDs.map(\.rawValue))
         do {
             return try await upsertGrant(newID: newID, clientID: clientID, organizationID: organizationID, userID: userID,
-                                         scopes: scopes, projects: projects, at: time)
+                                         scopes: scopes, projects: projects, at: time, events: events)
         } catch let error as StorageError where error.isConflict {
             // Two first approvals of one pair raced (PostgreSQL runs them side by side): the other
             // one's grant exists now, and this approval updates it in place.
             return try await upsertGrant(newID: newID, clientID: clientID, organizationID: organizationID, userID: userID,
-                                         scopes: scopes, projects: projects, at: time)
+                                         scopes: scopes, projects: projects, at: time, events: events)
         }
     }
 
     private func upsertGrant(
         newID: GrantID, clientID: ClientID, organizationID: OrganizationID, userID: UserID, scopes: ScopeSet, projects: String,
-        at time: Date
+        at time: Date, events: @escaping @Sendable (_ previous: Grant?, _ grant: Grant) -> [OutboxEvent]
     ) async throws -> (grant: Grant, created: Bool) {
         let result = try await driver.writing { database in
             let ms = time.millisecondsSince1970
+            // The grant as it was, for `grant.updated`'s old scopes and projects.
+            let previous = try await database.raw("""
+                SELECT * FROM grants WHERE client_id = \(bind: clientID.rawValue)
+                  AND organization_id = \(bind: organizationID.rawValue) AND revoked_at IS NULL
+                """).first().map(Rows.grant)
             let updated = try await database.raw("""
                 UPDATE grants SET user_id = \(bind: userID.rawValue), scopes = \(bind: scopes.description),
                     project_ids = \(bind: projects), updated_at = \(bind: ms)
@@ -184,7 +195,10 @@ extension SQLStorage {
                   AND revoked_at IS NULL
                 RETURNING *
                 """).first().map(Rows.grant)
-            if let updated { return GrantUpsert(grant: updated, created: false) }
+            if let updated {
+                try await Self.insertEvents(events(previous, updated), on: database)
+                return GrantUpsert(grant: updated, created: false)
+            }
             let created = try await database.raw("""
                 INSERT INTO grants (id, client_id, organization_id, user_id, scopes, project_ids, created_at, updated_at)
                 VALUES (\(bind: newID.rawValue), \(bind: clientID.rawValue), \(bind: organizationID.rawValue),
@@ -192,6 +206,7 @@ extension SQLStorage {
                 RETURNING *
                 """).first().map(Rows.grant)
             guard let created else { throw StorageError.unavailable("grant insert returned no row") }
+            try await Self.insertEvents(events(nil, created), on: database)
             return GrantUpsert(grant: created, created: true)
         }
         return (result.grant, result.created)
@@ -229,12 +244,17 @@ extension SQLStorage {
         }
     }
 
-    public func revokeGrant(id: GrantID, at time: Date) async throws -> Grant? {
+    public func revokeGrant(id: GrantID, at time: Date, event: (@Sendable (Grant) -> OutboxEvent)?) async throws -> Grant? {
         try await driver.writing { database in
-            try await database.raw("""
+            if let revoked = try await database.raw("""
                 UPDATE grants SET revoked_at = \(bind: time.millisecondsSince1970)
                 WHERE id = \(bind: id.rawValue) AND revoked_at IS NULL
-                """).run()
+                RETURNING *
+                """).first().map(Rows.grant) {
+                try await Self.cancelDeliveries(ofGrant: id, at: time, on: database)
+                if let event { try await Self.insertEvents([event(revoked)], on: database) }
+                return revoked
+            }
             return try await database.raw("SELECT * FROM grants WHERE id = \(bind: id.rawValue)").first().map(Rows.grant)
         }
     }
@@ -375,12 +395,14 @@ extension SQLStorage {
         }
     }
 
-    public func revokeFamily(_ family: FamilyID, at time: Date) async throws {
+    public func revokeFamily(_ family: FamilyID, at time: Date, event: OutboxEvent?) async throws {
         try await driver.writing { database in
             let ms = time.millisecondsSince1970
-            try await database.raw("""
+            let ended = try await database.raw("""
                 UPDATE token_families SET revoked_at = \(bind: ms) WHERE id = \(bind: family.rawValue) AND revoked_at IS NULL
-                """).run()
+                RETURNING id
+                """).first()
+            if ended != nil, let event { try await Self.insertEvents([event], on: database) }
             try await database.raw("""
                 UPDATE tokens SET revoked_at = \(bind: ms) WHERE family_id = \(bind: family.rawValue) AND revoked_at IS NULL
                 """).run()

@@ -7,7 +7,8 @@ import SQLKit
 extension SQLStorage {
     public func publishRelease(
         id: ReleaseID, project: ProjectID, languages requested: [LanguageCode], at time: Date, publishedBy: String,
-        render: @escaping @Sendable (PublishInput) throws -> RenderedRelease
+        render: @escaping @Sendable (PublishInput) throws -> RenderedRelease,
+        event: (@Sendable (Release) -> OutboxEvent)?
     ) async throws -> Release {
         try await driver.writing { database in
             // Bumping the project's counter first takes the project row's lock on PostgreSQL, so
@@ -69,6 +70,7 @@ extension SQLStorage {
                 try await Self.markPublished(project, languages: Array(toRender), on: database)
             }
             release.warnings = rendered.warnings
+            if let event { try await Self.insertEvents([event(release)], on: database) }
             return release
         }
     }

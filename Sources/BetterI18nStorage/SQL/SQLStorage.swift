@@ -213,8 +213,9 @@ extension SQLStorage {
         }
     }
 
-    public func addLanguage(_ language: ProjectLanguage) async throws {
+    public func addLanguage(_ language: ProjectLanguage, events: [OutboxEvent]) async throws {
         try await driver.writing { database in
+            try await Self.insertEvents(events, on: database)
             try await database.raw("""
                 INSERT INTO project_languages (project_id, code, status, is_source, created_at)
                 VALUES (\(bind: language.projectID.rawValue), \(bind: language.code.value), \(bind: language.status.rawValue),
@@ -247,8 +248,9 @@ extension SQLStorage {
 // MARK: - Keys and translations
 
 extension SQLStorage {
-    public func createKeys(_ keys: [TranslationKey], translations: [Translation]) async throws {
+    public func createKeys(_ keys: [TranslationKey], translations: [Translation], events: [OutboxEvent]) async throws {
         try await driver.writing { database in
+            try await Self.insertEvents(events, on: database)
             for key in keys {
                 try await Self.insertKey(key, on: database)
             }
@@ -256,8 +258,11 @@ extension SQLStorage {
         }
     }
 
-    public func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation]) async throws {
+    public func applyKeys(
+        created: [TranslationKey], updated: [TranslationKey], translations: [Translation], events: [OutboxEvent]
+    ) async throws {
         try await driver.writing { database in
+            try await Self.insertEvents(events, on: database)
             for key in created {
                 try await Self.insertKey(key, on: database)
             }
@@ -314,8 +319,9 @@ extension SQLStorage {
             """).all().map(Rows.key)
     }
 
-    public func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date) async throws {
+    public func deleteKeys(_ ids: [KeyID], in project: ProjectID, at time: Date, events: [OutboxEvent]) async throws {
         try await driver.writing { database in
+            try await Self.insertEvents(events, on: database)
             for id in Set(ids) {
                 let live = try await database.raw("""
                     SELECT id FROM translation_keys
@@ -333,8 +339,9 @@ extension SQLStorage {
         }
     }
 
-    public func saveTranslations(_ translations: [Translation]) async throws {
+    public func saveTranslations(_ translations: [Translation], events: [OutboxEvent]) async throws {
         try await driver.writing { database in
+            try await Self.insertEvents(events, on: database)
             try await Self.upsert(translations, on: database)
         }
     }

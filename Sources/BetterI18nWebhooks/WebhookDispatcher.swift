@@ -1,0 +1,208 @@
+import BetterI18nCore
+import BetterI18nStorage
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// Delivers events to webhooks, beside the HTTP server in `serve` (a ServiceLifecycle service).
+///
+/// Each pass is a few short write transactions: fan new events out into deliveries, claim due
+/// ones (a claim is a lease of 60 s: an attempt cut off by a crash is made again once it
+/// expires; on PostgreSQL `FOR UPDATE SKIP LOCKED` makes each delivery one instance's), send
+/// them concurrently, and record each attempt. Several loops run side by side so one receiver
+/// that hangs holds up one batch, not the queue. On SIGTERM the loops stop claiming, finish the
+/// attempts in flight (at most the 10 s deadline) and return.
+public struct WebhookDispatcher: Service {
+    public struct Settings: Sendable {
+        /// An attempt that has not answered (2xx or not) by then has failed.
+        public var timeout: Duration = .seconds(10)
+        /// How long a claim holds before another pass (or instance) may take the delivery.
+        public var lease: TimeInterval = 60
+        /// How often idle loops look for work.
+        public var pollInterval: Duration = .milliseconds(200)
+        /// Deliveries one loop claims at once, all sent concurrently.
+        public var batchSize = 64
+        /// Loops side by side.
+        public var loops = 4
+        /// A webhook whose every attempt has failed this long is disabled.
+        public var disableAfter: TimeInterval = 3 * 86_400
+        public var policy = WebhookURLPolicy()
+
+        public init() {}
+    }
+
+    let storage: any Storage
+    let sender: WebhookSender
+    let secretKey: SecretKey
+    let settings: Settings
+    let clock: any WallClock
+    let schedule = RetrySchedule()
+    /// A number in [0, 1) for each retry's jitter.
+    let jitter: @Sendable () -> Double
+    let metrics: WebhookMetrics?
+    let logger: Logger
+
+    public init(
+        storage: any Storage, sender: WebhookSender, secretKey: SecretKey, settings: Settings = Settings(), clock: any WallClock,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, metrics: WebhookMetrics? = nil, logger: Logger
+    ) {
+        self.storage = storage
+        self.sender = sender
+        self.secretKey = secretKey
+        self.settings = settings
+        self.clock = clock
+        self.jitter = jitter
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<max(1, settings.loops) {
+                group.addTask { await loop(index) }
+            }
+            group.addTask { await reportQueue() }
+        }
+    }
+
+    /// A pass that found less than a full batch waits a poll interval before the next: under a
+    /// steady trickle of writes each pass then takes what accumulated meanwhile, so the
+    /// transactions per delivery stay few, and an event waits at most about one interval.
+    private func loop(_ index: Int) async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let handled = await pass()
+            if handled < settings.batchSize {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
+            }
+        }
+    }
+
+    private func reportQueue() async {
+        guard let metrics else { return }
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            if let stats = try? await storage.deliveryQueueStats(at: clock.now()) { metrics.report(stats) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(5)) }
+        }
+    }
+
+    /// One pass: fans out, claims a batch, sends it and records the outcomes. Returns the
+    /// deliveries attempted (events fanned out count too, so a busy loop goes round again).
+    @discardableResult
+    public func pass() async -> Int {
+        do {
+            let now = clock.now()
+            guard try await storage.hasDeliveryWork(at: now) else { return 0 }
+            let fanned = try await storage.fanOutEvents(limit: 200, at: now)
+            let claimed = try await storage.claimDeliveries(limit: settings.batchSize, at: now, lease: settings.lease)
+            let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
+                for delivery in claimed {
+                    group.addTask { await attempt(delivery) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            await record(outcomes)
+            return max(fanned, claimed.count)
+        } catch {
+            logger.error("webhook dispatch failed", metadata: ["error": .string(String(describing: error))])
+            return 0
+        }
+    }
+
+    /// One attempt of one delivery, recorded whatever happens.
+    func deliver(_ delivery: ClaimedDelivery) async {
+        await record([await attempt(delivery)])
+    }
+
+    /// The batch's attempts in one write transaction.
+    private func record(_ outcomes: [DeliveryOutcome]) async {
+        do {
+            for disabled in try await storage.completeDeliveries(outcomes, disableAfter: settings.disableAfter) {
+                logger.warning("webhook disabled after failing for 3 days", metadata: ["webhook": .string(disabled.rawValue)])
+            }
+        } catch {
+            logger.error("recording webhook attempts failed", metadata: ["error": .string(String(describing: error))])
+        }
+    }
+
+    /// Sends one delivery and says what came of it.
+    func attempt(_ delivery: ClaimedDelivery) async -> DeliveryOutcome {
+        let started = clock.now()
+        let clockStart = ContinuousClock.now
+        var retryable = true
+        let answer: WebhookSender.Answer
+        do {
+            try await settings.policy.check(delivery.webhook.url)
+            let secrets = try signingSecrets(of: delivery.webhook, at: started)
+            let body = Array(delivery.body.utf8)
+            answer = await sender.send(
+                url: delivery.webhook.url, body: delivery.body, type: delivery.eventType,
+                signature: WebhookSignature(eventID: delivery.eventID, body: body, at: started, secrets: secrets)
+            )
+        } catch let error as ValidationError {
+            // Refused by the URL policy: logged and failed, not retried.
+            retryable = false
+            answer = .init(statusCode: nil, excerpt: "refused: \(error.message)")
+        } catch {
+            answer = .init(statusCode: nil, excerpt: "cannot open the signing secret (is --secret-key the one it was sealed with?)")
+        }
+        let elapsed = ContinuousClock.now - clockStart
+        let attempt = DeliveryAttempt(
+            deliveryID: delivery.id, webhookID: delivery.webhook.id, attemptedAt: started, statusCode: answer.statusCode,
+            durationMilliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+            response: answer.excerpt
+        )
+        var retryAt: Date?
+        if !attempt.succeeded, retryable, let delay = schedule.delay(afterAttempt: delivery.attempts + 1, unit: jitter()) {
+            retryAt = clock.now().addingTimeInterval(delay)
+        }
+        let outcome: WebhookMetrics.Outcome = attempt.succeeded ? .succeeded : (retryAt == nil ? .failed : .retrying)
+        metrics?.count(outcome)
+        if !attempt.succeeded {
+            logger.info("webhook delivery failed", metadata: [
+                "webhook": .string(delivery.webhook.id.rawValue), "event": .string(delivery.eventID.rawValue),
+                "status": .string(answer.statusCode.map(String.init) ?? "none"), "outcome": .string(outcome.rawValue),
+            ])
+        }
+        return DeliveryOutcome(delivery: delivery, attempt: attempt, retryAt: retryAt)
+    }
+
+    /// The current secret and, for 24 h after a rotation, the previous one.
+    func signingSecrets(of webhook: Webhook, at time: Date) throws -> [WebhookSecret] {
+        var secrets = [try secretKey.open(webhook.sealedSecret, for: webhook.id.rawValue)]
+        if let previous = webhook.previousSealedSecret, let until = webhook.previousSecretExpiresAt, until > time {
+            secrets.append(try secretKey.open(previous, for: webhook.id.rawValue))
+        }
+        return secrets
+    }
+}
+
+/// `/metrics`: deliveries by outcome, queue depth and the oldest pending delivery's age.
+public final class WebhookMetrics: Sendable {
+    public enum Outcome: String, Sendable, CaseIterable {
+        case succeeded, retrying, failed
+    }
+
+    private let counters: [Outcome: Counter]
+    private let depth: Gauge
+    private let oldest: Gauge
+
+    public init(registry: PrometheusCollectorRegistry) {
+        var counters: [Outcome: Counter] = [:]
+        for outcome in Outcome.allCases {
+            counters[outcome] = registry.makeCounter(name: "better_i18n_webhook_deliveries_total", labels: [("outcome", outcome.rawValue)])
+        }
+        self.counters = counters
+        depth = registry.makeGauge(name: "better_i18n_webhook_queue_depth")
+        oldest = registry.makeGauge(name: "better_i18n_webhook_oldest_pending_seconds")
+    }
+
+    func count(_ outcome: Outcome) {
+        counters[outcome]?.increment()
+    }
+
+    public func report(_ stats: DeliveryQueueStats) {
+        depth.set(Double(stats.depth))
+        oldest.set(stats.oldestPendingAge)
+    }
+}

@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import BetterI18nCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The signing half of Standard Webhooks: the three headers of one attempt.
+public struct WebhookSignature: Sendable, Equatable {
+    public let id: String
+    public let timestamp: Int64
+    /// `v1,…` for the current secret, then `v1,…` for the previous one while it still signs.
+    public let signature: String
+
+    /// Every attempt is signed afresh with its own timestamp.
+    public init(eventID: EventID, body: [UInt8], at time: Date, secrets: [WebhookSecret]) {
+        let seconds = Int64(time.timeIntervalSince1970.rounded(.down))
+        id = eventID.rawValue
+        timestamp = seconds
+        signature = secrets.map { $0.signature(id: eventID.rawValue, timestamp: seconds, body: body) }.joined(separator: " ")
+    }
+}
+
+/// One POST of an event to a webhook, on AsyncHTTPClient: no redirects, no retry of a refused
+/// connection (the retry schedule is ours), a deadline over the whole attempt.
+public final class WebhookSender: Sendable {
+    /// How much of an answer's body the delivery log keeps.
+    public static let responseExcerptBytes = 1024
+
+    /// One client for the process, never shut down (as AsyncHTTPClient's own shared client),
+    /// so no path — a test that stops early, a failed start — can drop it un-shut-down.
+    private static let sharedClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .seconds(10))
+        )
+        // A refused connection fails the attempt at once; the retry schedule is ours.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    let client: HTTPClient
+    let timeout: Duration
+
+    public init(timeout: Duration = .seconds(10)) {
+        client = Self.sharedClient
+        self.timeout = timeout
+    }
+
+    /// What an attempt came to: a status with the first KB of the body, or what went wrong.
+    public struct Answer: Sendable, Equatable {
+        public var statusCode: Int?
+        public var excerpt: String
+    }
+
+    /// POSTs `body`; never throws — a refused connection, a timeout or a closed connection is an
+    /// answer without a status.
+    public func send(url: String, body: String, type: EventType, signature: WebhookSignature) async -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: "better-i18n-webhooks/1")
+        request.headers.add(name: "webhook-id", value: signature.id)
+        request.headers.add(name: "webhook-timestamp", value: String(signature.timestamp))
+        request.headers.add(name: "webhook-signature", value: signature.signature)
+        request.headers.add(name: "X-Better-I18n-Event", value: type.rawValue)
+        request.body = .bytes(ByteBuffer(string: body))
+        let prepared = request
+        let deadline = TimeAmount.nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        do {
+            return try await withDeadline(timeout) { [client] in
+                let response = try await client.execute(prepared, timeout: deadline)
+                var excerpt: [UInt8] = []
+                for try await chunk in response.body {
+                    excerpt += chunk.readableBytesView.prefix(Self.responseExcerptBytes - excerpt.count)
+                    if excerpt.count >= Self.responseExcerptBytes { break }
+                }
+                return Answer(statusCode: Int(response.status.code), excerpt: String(decoding: excerpt, as: UTF8.self))
+            }
+        } catch is DeadlineExceeded {
+            return Answer(statusCode: nil, excerpt: "no answer within \(timeout.components.seconds) s")
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return Answer(statusCode: nil, excerpt: "no answer within \(timeout.components.seconds) s")
+        } catch {
+            return Answer(statusCode: nil, excerpt: "request failed: \(Self.describe(error))")
+        }
+    }
+
+    /// A short reason without the URL's query (which might hold something the owner considers
+    /// private).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .remoteConnectionClosed: return "connection closed"
+            case .connectTimeout: return "connect timeout"
+            case .readTimeout: return "read timeout"
+            case .deadlineExceeded: return "deadline exceeded"
+            default: return String(String(describing: error).prefix(200))
+            }
+        }
+        return String(String(describing: error).prefix(200))
+    }
+}
+
+struct DeadlineExceeded: Error {}
+
+/// Runs `body`, cancelling it after `timeout`: the whole attempt — connect, send, answer and
+/// the first KB of its body — gets one deadline.
+func withDeadline<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
+        return value
+    }
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Webhook benchmark (events and webhooks): a release server on SQLite and a receiver on
+loopback (asyncio, in its own process, answering 200 at once).
+
+  1. PUT …/translations (one value per request, wrk) without any subscription, then with an
+     organization webhook subscribed to translations.updated — the write that raises an event
+     must not get more than 10 % slower. Medians of three rounds each.
+  2. Sustained delivery rate (target ≥ 500 deliveries/s): ten webhooks subscribed to every
+     event, a burst of writes makes a backlog, and the receiver's arrivals give the drain rate.
+  3. release.published latency with an empty queue (target p95 ≤ 1 s): from the publish
+     request's start to the delivery's arrival, over --publishes publishes.
+
+Needs wrk (apt-get install wrk) and python3 with requests.
+Run: python3 bench/webhook_bench.py [--duration 10] [--no-build]
+"""
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+
+import requests
+
+from common import BENCH, BenchServer, build_release, cpu_seconds, median_run, print_table, wrk
+
+
+def receive(port, counter, arrivals, ready):
+    """A minimal HTTP/1.1 server with keep-alive: counts every POST and reports
+    release.published arrivals as (event id, time)."""
+
+    async def handle(reader, writer):
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                event = b""
+                for line in head.split(b"\r\n"):
+                    name, _, value = line.partition(b":")
+                    name = name.strip().lower()
+                    if name == b"content-length":
+                        length = int(value)
+                    elif name == b"x-better-i18n-event":
+                        event = value.strip()
+                body = await reader.readexactly(length)
+                with counter.get_lock():
+                    counter.value += 1
+                if event == b"release.published":
+                    arrivals.put((json.loads(body)["id"], time.time()))
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async def main():
+        server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
+        ready.set()
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def wait_quiet(counter, seconds=1.0, timeout=120):
+    """Until no delivery has arrived for `seconds`: the queue is empty."""
+    deadline = time.time() + timeout
+    last, since = counter.value, time.time()
+    while time.time() < deadline:
+        time.sleep(0.1)
+        if counter.value != last:
+            last, since = counter.value, time.time()
+        elif time.time() - since >= seconds:
+            return
+    sys.exit("deliveries never settled")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--burst", type=int, default=600, help="writes in the backlog burst (× 10 webhooks)")
+    parser.add_argument("--publishes", type=int, default=30)
+    parser.add_argument("--no-build", action="store_true")
+    args = parser.parse_args()
+    if not args.no_build:
+        build_release()
+
+    from common import free_port
+    port = free_port()
+    counter = multiprocessing.Value("l", 0)
+    arrivals = multiprocessing.Queue()
+    ready = multiprocessing.Event()
+    receiver = multiprocessing.Process(target=receive, args=(port, counter, arrivals, ready), daemon=True)
+    receiver.start()
+    ready.wait(10)
+    hook = f"http://127.0.0.1:{port}"
+
+    def prepared(suffix):
+        """A server with one key and an installation token that may write and publish it."""
+        server = BenchServer(extra_args=["--webhook-allow-http", "--webhook-allow-private"], suffix=suffix)
+        tokens = server.tokens("org:read projects:read keys:read keys:write translations:read translations:write translations:publish")
+        server.token = requests.post(f"{server.base}/api/oauth-client/installations/{tokens['grant_id']}/tokens",
+                                     headers={"Authorization": "Bearer " + tokens["access_token"]}).json()["installation_token"]
+        server.path = f"/api/oauth-client/v1/projects/{server.project['id']}"
+        created = requests.post(f"{server.base}{server.path}/keys", headers={"Authorization": "Bearer " + server.token},
+                                json={"keys": [{"name": "bench.title", "namespace": "bench", "translations": {"en": "Title"}}]})
+        assert created.status_code == 201, created.text
+        return server
+
+    def put_round(server, threads=None, connections=None):
+        before = cpu_seconds(server.process.pid)
+        result = wrk(os.path.join(BENCH, "put_translation.lua"), server.base, threads or args.threads, args.duration,
+                     {"BENCH_TOKEN": server.token}, connections or args.connections, server.path + "/translations")
+        result["cores"] = (cpu_seconds(server.process.pid) - before) / args.duration
+        return result
+
+    # Two servers side by side, the same writes; one has a subscriber, whose deliveries run
+    # during its rounds (that is the cost being measured). Rounds alternate so drift hits both.
+    server = prepared("")
+    plain = prepared("b")
+    try:
+        server.admin("create-webhook", "--org", "bench", "--url", hook + "/translations", "--events", "translations.updated")
+        auth = {"Authorization": "Bearer " + server.token}
+        path = server.path
+        without, with_hook, single_without, single_with = [], [], [], []
+        for _ in range(3):
+            without.append(put_round(plain))
+            with_hook.append(put_round(server))
+            wait_quiet(counter)
+            # One connection: the write's own latency, with the machine not saturated.
+            single_without.append(put_round(plain, 1, 1))
+            single_with.append(put_round(server, 1, 1))
+            wait_quiet(counter)
+        plain.stop()
+
+        # 2. Sustained delivery rate: a backlog of burst × 10 deliveries.
+        for index in range(9):
+            server.admin("create-webhook", "--org", "bench", "--url", f"{hook}/all{index}")
+        server.admin("create-webhook", "--org", "bench", "--url", f"{hook}/all9", "--events", "translations.updated")
+        wait_quiet(counter)
+        start_count = counter.value
+        session = requests.Session()
+        burst_started = time.time()
+        for index in range(args.burst):
+            session.put(f"{server.base}{path}/translations", headers=auth,
+                        json={"translations": [{"key": "bench.title", "namespace": "bench", "language": "de", "value": f"B {index}"}]})
+        burst_written = time.time()
+        expected = start_count + args.burst * 11   # 10 new webhooks + the translations one
+        deadline = time.time() + 300
+        samples = []
+        while counter.value < expected and time.time() < deadline:
+            samples.append((time.time(), counter.value))
+            time.sleep(0.05)
+        drained = time.time()
+        delivered = counter.value - start_count
+        rate = delivered / (drained - burst_started)
+        # The steady part: from when the burst's writes were done to the end (the queue only drains).
+        tail = [(t, c) for t, c in samples if t >= burst_written]
+        steady = (tail[-1][1] - tail[0][1]) / (tail[-1][0] - tail[0][0]) if len(tail) > 2 else rate
+
+        # 3. release.published latency with an empty queue.
+        server.admin("create-webhook", "--org", "bench", "--url", f"{hook}/releases", "--events", "release.published")
+        wait_quiet(counter)
+        while not arrivals.empty():
+            arrivals.get()
+        latencies = []
+        for _ in range(args.publishes):
+            started = time.time()
+            published = session.post(f"{server.base}{path}/publish", headers=auth, json={})
+            assert published.status_code in (200, 201), published.text
+            # Every webhook subscribed to all events gets it too; one arrival per publish per hook.
+            _, arrived = arrivals.get(timeout=30)
+            latencies.append((arrived - started) * 1000)
+            wait_quiet(counter, seconds=0.3)
+            while not arrivals.empty():
+                arrivals.get()
+            time.sleep(0.5)
+        latencies.sort()
+        p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    finally:
+        server.stop()
+        if plain.process.poll() is None:
+            plain.stop()
+        receiver.terminate()
+
+    rows = [("PUT, no subscription, saturated", median_run(without)),
+            ("PUT, one subscription, saturated", median_run(with_hook)),
+            ("PUT, no subscription, 1 connection", median_run(single_without)),
+            ("PUT, one subscription, 1 connection", median_run(single_with))]
+    print_table(f"Writes that raise an event, release build, SQLite, {os.cpu_count()} cores; saturated: wrk "
+                f"{args.threads} threads × {args.connections} connections; {args.duration} s × 3 rounds (medians). "
+                f"The receiver (Python) and the sender share the machine with wrk and the server.",
+                rows, {"PUT, no subscription, saturated": "PUT, no subscription, saturated",
+                       "PUT, one subscription, saturated": "PUT, no subscription, saturated",
+                       "PUT, no subscription, 1 connection": "PUT, no subscription, 1 connection",
+                       "PUT, one subscription, 1 connection": "PUT, no subscription, 1 connection"})
+    print(f"\nDeliveries to a loopback receiver: {delivered} in {drained - burst_started:.2f} s = {rate:.0f}/s overall, "
+          f"{steady:.0f}/s while only draining (target ≥ 500/s)")
+    print(f"release.published with an empty queue: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
+          f"max {latencies[-1]:.0f} ms over {len(latencies)} publishes (target p95 ≤ 1000 ms)")
+
+
+if __name__ == "__main__":
+    main()
