@@ -82,7 +82,14 @@ let package = Package(
                 "BetterI18nAPI",
                 "BetterI18nCore",
                 "BetterI18nStorage",
+                "BetterI18nFormats",
             ]
+        ),
+        /// The file formats of import and export (SPEC §12): a reader and a writer each, plurals
+        /// and placeholders mapped to and from ICU. No HTTP, no storage.
+        .target(
+            name: "BetterI18nFormats",
+            dependencies: ["BetterI18nCore"]
         ),
         .target(
             name: "BetterI18nOAuth",
@@ -143,6 +150,7 @@ let package = Package(
                 "BetterI18nProjects",
                 "BetterI18nCDN",
                 "BetterI18nMCP",
+                "BetterI18nFormats",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -185,6 +193,7 @@ let package = Package(
                 "BetterI18nCLI",
                 "BetterI18nClient",
                 "BetterI18nMCP",
+                "BetterI18nFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -28,10 +28,16 @@ public struct Endpoint: Sendable {
     /// The success body's schema; nil for `204`.
     public let response: Schema?
     public let query: [QueryParameter]
+    /// The body is a file of any media type (an import), not JSON.
+    public let takesFile: Bool
+    /// The success answer is a file (an export), not JSON; ``response`` is then nil.
+    public let answersFile: Bool
 
     init(_ method: Method, _ path: String, _ operationID: String, _ summary: String, scope: String?,
          tokens: [TokenKind] = [.installation], success: Int = 200, request: (any APIType.Type)? = nil, requestRequired: Bool = true,
-         response: Schema?, query: [(String, String)] = []) {
+         response: Schema?, query: [(String, String)] = [], takesFile: Bool = false, answersFile: Bool = false) {
+        self.takesFile = takesFile
+        self.answersFile = answersFile
         self.method = method
         self.path = path
         self.operationID = operationID
@@ -139,6 +145,23 @@ public enum Endpoints {
         .put, "/api/oauth-client/v1/glossary/terms", "upsertGlossaryTerms", "Upsert up to 1000 glossary terms by term",
         scope: "glossary:write", request: UpsertTermsRequest.self, response: ListPage<GlossaryTerm>.schema)
 
+    public static let exportTranslations = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/export", "exportTranslations",
+        "Export values as a file (json, json-flat, xcstrings, strings, stringsdict, android, xliff, xliff2, po, arb); "
+            + "several files come as a zip", scope: "translations:read", response: nil, query: [
+            ("format", "json, json-flat, xcstrings, strings, stringsdict, android, xliff, xliff2, po or arb (required)"),
+            ("languages", "comma-separated language codes; default all"), ("namespace", "one namespace; default all"),
+            ("status", "draft (current values, the default) or published (the latest release)"),
+        ], answersFile: true)
+    public static let importTranslations = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/import", "importTranslations",
+        "Import a file, all or nothing (needs translations:write too); the body is the file, any content type",
+        scope: "keys:write", response: .ref(ImportResult.self), query: [
+            ("format", "the file's format (required)"), ("language", "the file's language, when the file does not name it"),
+            ("namespace", "default: default"), ("on_conflict", "skip (keep stored values, the default) or update"),
+            ("dry_run", "true: check and count, write nothing"),
+        ], takesFile: true)
+
     private static var page: [(String, String)] {
         [("cursor", "next_cursor of the previous page"), ("limit", "1–1000, default 100")]
     }
@@ -146,7 +169,7 @@ public enum Endpoints {
     public static let all: [Endpoint] = [
         mintInstallationToken, uninstall, me, listOrganizations, listProjects, createProject, getProject, addLanguage,
         listKeys, createKeys, updateKey, deleteKeys, listTranslations, setTranslations, pendingChanges, publish,
-        listReleases, listGlossary, upsertGlossaryTerms,
+        listReleases, listGlossary, upsertGlossaryTerms, exportTranslations, importTranslations,
     ]
 
     /// Every named body type, for the document's components.
@@ -155,6 +178,6 @@ public enum Endpoints {
         Project.self, CreateProjectRequest.self, AddLanguageRequest.self, Key.self, NewKey.self, CreateKeysRequest.self,
         KeysResult.self, UpdateKeyRequest.self, DeleteKeysRequest.self, DeletedCount.self, Translation.self,
         TranslationValue.self, SetTranslationsRequest.self, UpdatedCount.self, PendingChanges.self, PublishRequest.self,
-        Release.self, GlossaryTerm.self, NewTerm.self, UpsertTermsRequest.self,
+        Release.self, GlossaryTerm.self, NewTerm.self, UpsertTermsRequest.self, ImportResult.self,
     ]
 }

@@ -79,6 +79,7 @@ public struct ErrorBody: APIType, Equatable {
         .init("error", .string), .init("error_description", .string), .init("required", .string, required: false),
         .init("errors", .array(.object([
             .init("index", .integer), .init("error", .string), .init("message", .string), .init("offset", .integer, required: false),
+            .init("line", .integer, required: false), .init("key", .string, required: false),
         ])), required: false),
     ])
 
@@ -98,11 +99,16 @@ public struct ItemError: Codable, Sendable, Equatable {
     public var error: String
     public var message: String
     public var offset: Int?
+    /// For imports: the line of the file (1-based) and the key the problem is about.
+    public var line: Int?
+    public var key: String?
 
-    public init(index: Int, error: String, message: String, offset: Int? = nil) {
+    public init(index: Int, error: String, message: String, offset: Int? = nil, line: Int? = nil, key: String? = nil) {
         self.index = index
         self.error = error
         self.message = message
         self.offset = offset
+        self.line = line
+        self.key = key
     }
 }

@@ -24,6 +24,8 @@ public struct AppDependencies: Sendable {
     public let keys: KeyService
     public let glossary: GlossaryService
     public let releases: ReleaseService
+    /// Import and export of files (SPEC §12).
+    public let files: FileService
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
@@ -51,6 +53,7 @@ public struct AppDependencies: Sendable {
         self.projects = ProjectService(storage: storage, views: views, clock: clock, random: random)
         self.keys = KeyService(storage: storage, views: views, clock: clock, random: random)
         self.glossary = GlossaryService(storage: storage, clock: clock)
+        self.files = FileService(storage: storage, views: views, clock: clock, random: random)
         self.releases = ReleaseService(storage: storage, clock: clock, random: random, published: { cdn.published($0) })
         self.cdnMetrics = CDNMetrics(registry: metrics)
         self.accounts = AccountService(

@@ -12,12 +12,17 @@ public struct ItemProblem: Error, Equatable, Sendable {
     public let code: String
     public let message: String
     public let offset: Int?
+    /// For imports: the file's line and the key.
+    public var line: Int?
+    public var key: String?
 
-    public init(index: Int, code: String, message: String, offset: Int? = nil) {
+    public init(index: Int, code: String, message: String, offset: Int? = nil, line: Int? = nil, key: String? = nil) {
         self.index = index
         self.code = code
         self.message = message
         self.offset = offset
+        self.line = line
+        self.key = key
     }
 }
 

@@ -26,6 +26,7 @@ enum PartnerResources {
         KeyRoutes(keys: dependencies.keys, glossary: dependencies.glossary, views: dependencies.projectViews)
             .register(on: api)
         ReleaseRoutes(releases: dependencies.releases, views: dependencies.projectViews, cdnURL: cdnURL).register(on: api)
+        FileRoutes(files: dependencies.files, views: dependencies.projectViews).register(on: api)
     }
 }
 

@@ -53,6 +53,6 @@ extension APIError {
 
 extension ItemProblem {
     var itemError: ItemError {
-        ItemError(index: index, error: code, message: message, offset: offset)
+        ItemError(index: index, error: code, message: message, offset: offset, line: line, key: key)
     }
 }

@@ -1,0 +1,55 @@
+import BetterI18nCore
+
+/// A zip archive (PKWARE APPNOTE 6.3) of stored entries: what an export of several files
+/// answers. Deterministic: entries in the order given, every time stamp 1980-01-01 00:00, no
+/// extra fields, so the same files always give the same bytes. Stored rather than deflated: the
+/// files are small next to the 5 MiB an import takes, and HTTP compression can do the rest.
+public enum ZipArchive {
+    public static func make(_ files: [(name: String, bytes: [UInt8])]) -> [UInt8] {
+        var output: [UInt8] = []
+        var central: [UInt8] = []
+        output.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count + $1.name.utf8.count * 2 + 100 })
+        for file in files {
+            let name = Array(file.name.utf8)
+            let crc = CRC32.checksum(file.bytes)
+            let offset = UInt32(output.count)
+            let size = UInt32(file.bytes.count)
+            // Local file header.
+            output += le32(0x0403_4B50) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
+            output += le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + name
+            output += file.bytes
+            // Central directory header.
+            central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
+            central += le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0)
+            central += le32(0) + le32(offset) + name
+        }
+        let centralOffset = UInt32(output.count)
+        output += central
+        output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(files.count)) + le16(UInt16(files.count))
+        output += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
+        return output
+    }
+
+    /// The entries of an archive this type wrote (stored entries only), for clients and tests.
+    public static func entries(_ archive: [UInt8]) -> [(name: String, bytes: [UInt8])]? {
+        var result: [(name: String, bytes: [UInt8])] = []
+        var index = 0
+        func read16(_ at: Int) -> Int { Int(archive[at]) | Int(archive[at + 1]) << 8 }
+        func read32(_ at: Int) -> Int { read16(at) | read16(at + 2) << 16 }
+        while index + 30 <= archive.count, read32(index) == 0x0403_4B50 {
+            guard read16(index + 8) == 0 else { return nil }
+            let size = read32(index + 18)
+            let nameLength = read16(index + 26)
+            let extra = read16(index + 28)
+            let start = index + 30 + nameLength + extra
+            guard start + size <= archive.count else { return nil }
+            let name = String(decoding: archive[(index + 30)..<(index + 30 + nameLength)], as: UTF8.self)
+            result.append((name, Array(archive[start..<(start + size)])))
+            index = start + size
+        }
+        return result
+    }
+
+    private static func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
+    private static func le32(_ value: UInt32) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8(value >> 24)] }
+}
