@@ -66,6 +66,21 @@ public enum FileFormats {
         return message.renamed(map).render()
     }
 
+    /// Whether two values of a key come out the same in a file of `format`: an import that
+    /// only differs from what is stored in what the format cannot tell apart (a plural's
+    /// surrounding text moved into its cases, ICU quoting) changes nothing.
+    public static func writeTheSame(_ format: FileFormat, language: String, sourceLanguage: String, source: String?,
+                                    _ lhs: String, _ rhs: String) -> Bool {
+        func file(_ value: String) -> [UInt8] {
+            var values = [language: value]
+            if language != sourceLanguage, let source { values[sourceLanguage] = source }
+            let document = ExportDocument(sourceLanguage: sourceLanguage, languages: [language], namespace: "default",
+                                          entries: [ExportEntry(key: "k", values: values)])
+            return write(format, document).bytes
+        }
+        return file(lhs) == file(rhs)
+    }
+
     /// The argument names of an ICU value, to compare a translation's with its source's.
     public static func argumentNames(_ value: String) -> Set<String> {
         ICUMessage(parsing: value).argumentNames

@@ -134,13 +134,13 @@ enum Gettext {
             targetForm = nil
             switch keyword {
             case "msgctxt":
-                finish()
+                if current.id != nil { finish() }
                 started = true
                 current.line = number
                 current.context = value
                 target = \.context
             case "msgid":
-                if current.id != nil || (started && current.context == nil) { finish() }
+                if current.id != nil { finish() }
                 if !started { started = true; current.line = number }
                 current.id = value
                 target = \.id

@@ -30,6 +30,7 @@ final class XMLNode {
     var localName: String { name.split(separator: ":").last.map(String.init) ?? name }
 
     static func parse(_ text: String) throws -> XMLNode {
+        try refuseInternalSubset(text)
         let reader = Reader()
         let parser = XMLParser(data: Data(text.utf8))
         parser.shouldResolveExternalEntities = false
@@ -37,12 +38,66 @@ final class XMLNode {
         parser.delegate = reader
         let finished = parser.parse()
         if let refusal = reader.refusal { throw refusal }
-        guard finished, let root = reader.root else {
+        guard finished, parser.parserError == nil, let root = reader.root else {
             let line = parser.lineNumber > 0 ? parser.lineNumber : nil
             let reason = (parser.parserError as NSError?).map { " (\($0.code))" } ?? ""
             throw FormatFailure.at(line, "invalid_xml", "the file is not well-formed XML\(reason)")
         }
         return root
+    }
+
+    /// Refuses a `DOCTYPE` with an internal subset (`[…]`), where entities are declared.
+    /// Foundation's `XMLParser` on Linux neither reports entity declarations to its delegate
+    /// nor lets one turn substitution off, so the prolog is read first, markup by markup (quoted
+    /// literals, comments and processing instructions skipped as XML defines them), up to the
+    /// root element.
+    static func refuseInternalSubset(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        var index = 0
+        var line = 1
+        func starts(_ literal: String) -> Bool { bytes[index...].starts(with: literal.utf8) }
+        func skip(past terminator: String) {
+            while index < bytes.count, !starts(terminator) {
+                if bytes[index] == 10 { line += 1 }
+                index += 1
+            }
+            index += terminator.utf8.count
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 10 { line += 1; index += 1; continue }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D { index += 1; continue }
+            if starts("<?") { skip(past: "?>"); continue }
+            if starts("<!--") { skip(past: "-->"); continue }
+            guard starts("<!DOCTYPE") else { return }   // the root element: the prolog is over
+            let doctypeLine = line
+            index += 9
+            var quote: UInt8?
+            while index < bytes.count {
+                let current = bytes[index]
+                if current == 10 { line += 1 }
+                if let open = quote {
+                    if current == open { quote = nil }
+                } else if current == UInt8(ascii: "\"") || current == UInt8(ascii: "'") {
+                    quote = current
+                } else if current == UInt8(ascii: "[") {
+                    // The line of the first declaration inside, for the message.
+                    var probe = index
+                    var probeLine = line
+                    while probe < bytes.count, !bytes[probe...].starts(with: "<!ENTITY".utf8), bytes[probe] != UInt8(ascii: "]") {
+                        if bytes[probe] == 10 { probeLine += 1 }
+                        probe += 1
+                    }
+                    let found = probe < bytes.count && bytes[probe] != UInt8(ascii: "]")
+                    throw FormatFailure.at(found ? probeLine : doctypeLine, "xml_entity",
+                                           "the file declares entities (a DOCTYPE with an internal subset); entity declarations are not accepted and external entities are never read")
+                } else if current == UInt8(ascii: ">") {
+                    index += 1
+                    break
+                }
+                index += 1
+            }
+        }
     }
 
     private final class Reader: NSObject, XMLParserDelegate {

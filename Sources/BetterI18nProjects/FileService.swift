@@ -225,6 +225,13 @@ public struct FileService: Sendable {
             var values: [(LanguageCode, String)] = []
             var valid = true
             for (language, raw) in incoming {
+                // What the file says is what is stored, as far as the format can tell: unchanged.
+                if let key = existing, let current = stored[key.id]?[language],
+                   let named = FileFormats.nameArguments(raw, format: options.format, source: sourceValue), named == current
+                    || FileFormats.writeTheSame(options.format, language: language.value, sourceLanguage: source.value,
+                                                source: sourceValue, current, named) {
+                    continue
+                }
                 guard let value = FileFormats.nameArguments(raw, format: options.format, source: language == source && existing == nil ? nil : sourceValue) else {
                     refuse("placeholder_mismatch", "the \(language) value uses a placeholder position the source value does not have")
                     valid = false

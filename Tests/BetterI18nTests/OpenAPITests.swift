@@ -50,7 +50,7 @@ import Testing
                     checked += 1
                 }
             }
-            #expect(checked == 19)
+            #expect(checked == 21)
         }
     }
 }

@@ -78,7 +78,6 @@ struct FileRoutes {
         } catch {
             throw APIError.payloadTooLarge
         }
-        guard body.readableBytes > 0 else { throw APIError.invalidRequest("The body is the file to import; it is empty.") }
         let result = try await files.importFile(
             Array(body.readableBytesView), into: project,
             options: .init(format: format, language: query["language"].map(String.init), namespace: query["namespace"].map(String.init),
