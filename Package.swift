@@ -172,6 +172,7 @@ let package = Package(
                 "BetterI18nHTTP",
                 "BetterI18nCDN",
                 "BetterI18nMCP",
+                "BetterI18nClient",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

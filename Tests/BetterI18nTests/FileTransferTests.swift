@@ -1,6 +1,8 @@
 import BetterI18nAPI
 import BetterI18nCore
 import BetterI18nFormats
+@testable import BetterI18nCLI
+import BetterI18nClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -311,6 +313,44 @@ import Testing
             #expect(en.contains("\"home.title\": \"Welcome\""))
             let de = String(decoding: try await files.export(project, "format=json-flat&languages=de").body.readableBytesView, as: UTF8.self)
             #expect(de.contains("\"files\": \"{count, plural, one {# Datei} other {# Dateien}}\""))
+        }
+    }
+}
+
+/// SPEC §12's CLI and client: `pull` writes each exported file under the directory, `push`
+/// imports one, both through `BetterI18nClient` against a live server.
+@Suite struct FileClientTests {
+    @Test func pullWritesFilesAndPushImportsThemThroughTheClient() async throws {
+        try await Live.run { live in
+            let tokens = try await OAuthDriver(client: live.http, world: live.world).tokens(scope: FileTransferTests.scopes)
+            let token = try await PartnerResourceTests.Partner(client: live.http, world: live.world, tokens: tokens).installation()
+            let partner = BetterI18nClient(configuration: .init(baseURL: live.base, userAgent: "test")).partner(token: token)
+            let reference = "\(live.world.organization.slug.value)/web"
+            let projectID = try await RemoteProjectOptions.projectID(reference, partner)
+            #expect(projectID == live.world.projects[0].id.rawValue)
+
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bi-pull-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let pulled = try await PullCommand.pull(partner, projectID: projectID, format: "json", into: directory, languages: nil,
+                                                    namespace: nil, status: nil)
+            #expect(pulled.paths.map { URL(fileURLWithPath: $0).lastPathComponent }.sorted() == ["de.json", "en.json"])
+            let english = try String(contentsOf: directory.appendingPathComponent("default/en.json"), encoding: .utf8)
+            #expect(english == "{\n  \"hello\": \"Hello\"\n}\n")
+
+            let german = Data("{\"hello\": \"Hallo\", \"bye\": \"Tschüss\"}".utf8)
+            let dry = try await partner.importTranslations(projectID: projectID, format: "json", file: german, language: "de", dryRun: true)
+            #expect(dry.created == 1 && dry.updated == 1 && dry.dryRun)
+            let done = try await partner.importTranslations(projectID: projectID, format: "json", file: german, language: "de")
+            #expect(done.created == 1 && done.updated == 1)
+            do {
+                try await partner.importTranslations(projectID: projectID, format: "json", file: Data("{\"x\": \"{broken\"}".utf8), language: "de")
+                Issue.record("a broken value must be refused")
+            } catch BetterI18nError.validationFailed(let items) {
+                #expect(items.first?.key == "x" && items.first?.line == 1)
+            }
+            let single = try await partner.exportTranslations(projectID: projectID, format: "json-flat", languages: ["de"])
+            #expect(single.fileName == "default.de.json")
+            #expect(String(decoding: single.data, as: UTF8.self).contains("\"bye\": \"Tschüss\""))
         }
     }
 }
