@@ -22,7 +22,8 @@ from tokens import Installation
 ALL = ["org:read", "projects:read", "projects:write", "keys:read", "keys:write",
        "translations:read", "translations:write", "translations:publish"]
 TOOLS = {"listProjects", "getProject", "listKeys", "createKeys", "deleteKeys", "updateKeys", "setTranslations",
-         "getTranslations", "getPendingChanges", "publishTranslations", "addLanguages"}
+         "getTranslations", "getPendingChanges", "publishTranslations", "addLanguages", "exportTranslations",
+         "importTranslations"}
 
 
 @contextlib.asynccontextmanager
