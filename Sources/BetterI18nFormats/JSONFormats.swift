@@ -171,6 +171,11 @@ enum StringCatalog {
             let key = string.name
             var values: [String: String] = [:]
             for localization in string.value.member("localizations")?.members ?? [] {
+                if localization.value.member("substitutions") != nil {
+                    problems.add(localization.line, "unsupported_variation",
+                                 "String Catalog substitutions are not supported (\(localization.name)); use one plural variation", key: key)
+                    continue
+                }
                 if let value = localization.value.member("stringUnit")?.member("value")?.string {
                     values[localization.name.lowercased()] = Printf.icu(value)
                 } else if let plural = localization.value.member("variations")?.member("plural")?.members {

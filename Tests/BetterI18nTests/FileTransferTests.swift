@@ -39,8 +39,8 @@ import Testing
         }
     }
 
-    func withFiles(_ body: @Sendable @escaping (Files, OAuthWorld) async throws -> Void) async throws {
-        let world = try await OAuthWorld()
+    func withFiles(backend: Backend = .sqlite, _ body: @Sendable @escaping (Files, OAuthWorld) async throws -> Void) async throws {
+        let world = try await OAuthWorld(backend: backend)
         try await world.test { client in
             let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: Self.scopes)
             let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
@@ -165,8 +165,9 @@ import Testing
         }
     }
 
-    @Test func dryRunCountsAndWritesNothingAndSkipKeepsStoredValues() async throws {
-        try await withFiles { files, world in
+    @Test(arguments: Backend.available)
+    func dryRunCountsAndWritesNothingAndSkipKeepsStoredValues(_ backend: Backend) async throws {
+        try await withFiles(backend: backend) { files, world in
             let project = world.projects[0].id.rawValue
             let file = Array("{\"a\": \"A\", \"b\": \"B\"}".utf8)
             let dry = try files.json(try await files.importFile(project, "format=json-flat&language=en&dry_run=true", file))
@@ -180,6 +181,24 @@ import Testing
             #expect(skipped["created"] as? Int == 1 && skipped["skipped"] as? Int == 2 && skipped["updated"] as? Int == 0)
             let updated = try files.json(try await files.importFile(project, "format=json-flat&language=en&on_conflict=update", changed))
             #expect(updated["updated"] as? Int == 1 && updated["skipped"] as? Int == 2)
+        }
+    }
+
+    /// Past the 1,000 items of a JSON bulk write, in one transaction, on every backend.
+    @Test(arguments: Backend.available)
+    func largeImportsAreOneWriteOnEveryBackend(_ backend: Backend) async throws {
+        try await withFiles(backend: backend) { files, world in
+            let project = world.projects[0].id.rawValue
+            let entries = (0..<2_500).map { "\"screen.item_\($0)\": \"Item {count, plural, one {#} other {#}} \($0)\"" }
+            let file = Array(("{\n" + entries.joined(separator: ",\n") + "\n}").utf8)
+            let result = try files.json(try await files.importFile(project, "format=json-flat&language=en", file))
+            #expect(result["created"] as? Int == 2_500)
+            #expect(try await files.keyCount(project) == 2_500)
+            // One bad value among them and nothing of a second file is written.
+            let bad = (0..<1_200).map { "\"more.item_\($0)\": \"\($0 == 1_100 ? "{oops" : "fine")\"" }
+            let errors = try await rejected(files, project, "format=json-flat&language=en", Array(("{\n" + bad.joined(separator: ",\n") + "\n}").utf8))
+            #expect(errors.count == 1 && errors.first?["line"] as? Int == 1_102)
+            #expect(try await files.keyCount(project) == 2_500)
         }
     }
 

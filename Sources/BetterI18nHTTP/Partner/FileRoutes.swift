@@ -18,7 +18,9 @@ struct FileRoutes {
         api.on(Endpoints.importTranslations, below: prefix) { request, context in try await importFile(request, context) }
     }
 
-    private static let maximumNotesInHeaders = 100
+    /// Notes beyond these are only counted (`X-Export-Notes`): many HTTP clients refuse answers
+    /// with more than 100 header fields.
+    private static let maximumNotesInHeaders = 20
 
     private func format(_ request: Request) throws -> FileFormat {
         guard let raw = request.uri.queryParameters["format"] else {

@@ -258,9 +258,7 @@ extension SQLStorage {
 
     public func applyKeys(created: [TranslationKey], updated: [TranslationKey], translations: [Translation]) async throws {
         try await driver.writing { database in
-            for key in created {
-                try await Self.insertKey(key, on: database)
-            }
+            try await Self.insertKeys(created, on: database)
             for key in updated {
                 try await database.raw("""
                     UPDATE translation_keys SET description = \(bind: key.description),
@@ -289,6 +287,30 @@ extension SQLStorage {
                                       THEN \(bind: key.updatedAt.millisecondsSince1970) ELSE updated_at + 1 END
                 WHERE id = \(bind: key.id.rawValue) AND deleted_at IS NULL
                 """).run()
+        }
+    }
+
+    /// New keys, 500 rows a statement (a file import creates thousands at once; one statement
+    /// each would cost a round trip each on PostgreSQL), each namespace ensured once.
+    private static func insertKeys(_ keys: [TranslationKey], on database: any SQLDatabase) async throws {
+        var ensured: Set<String> = []
+        for key in keys where ensured.insert("\(key.projectID.rawValue)\u{0}\(key.namespace.value)").inserted {
+            try await ensureNamespace(key.namespace, in: key.projectID, at: key.createdAt, on: database)
+        }
+        var start = keys.startIndex
+        while start < keys.endIndex {
+            let end = min(start + 500, keys.endIndex)
+            let rows: [SQLQueryString] = keys[start..<end].map { key in
+                """
+                (\(bind: key.id.rawValue), \(bind: key.projectID.rawValue), \(bind: key.namespace.value), \(bind: key.name.value),
+                 \(bind: key.description), \(bind: key.createdAt.millisecondsSince1970), \(bind: key.updatedAt.millisecondsSince1970))
+                """
+            }
+            try await database.raw("""
+                INSERT INTO translation_keys (id, project_id, namespace, name, description, created_at, updated_at)
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
+            start = end
         }
     }
 
