@@ -43,6 +43,11 @@ enum AndroidStrings {
     /// Android's resource escapes: backslash, quotes, a leading `@` or `?`, newlines and tabs;
     /// text with runs of spaces is wrapped in double quotes so Android keeps them.
     static func escape(_ text: String) -> String {
+        let plain = !text.utf8.contains { byte in
+            byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
+                || byte == UInt8(ascii: "\t")
+        } && !text.hasPrefix("@") && !text.hasPrefix("?") && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.contains("  ")
+        if plain { return text }
         var output = ""
         for (index, character) in text.enumerated() {
             switch character {

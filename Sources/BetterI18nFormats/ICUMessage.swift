@@ -33,7 +33,12 @@ public struct ICUMessage: Equatable, Sendable {
     }
 
     public init(parsing text: String) {
-        var parser = Parser(characters: Array(text))
+        // Most values are plain text: no syntax, nothing to parse.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "'") }) {
+            self.init(text.isEmpty ? [] : [.text(text)])
+            return
+        }
+        var parser = Parser(characters: Array(text.unicodeScalars))
         self.init(parser.message(inPlural: false, nested: false))
     }
 
@@ -165,32 +170,34 @@ public struct ICUMessage: Equatable, Sendable {
     /// Literal text as ICU: special characters inside `'…'`; an apostrophe doubled when the
     /// character after it (or the next piece's `{`/`#`) would make it start a quotation.
     static func quote(_ text: String, inPlural: Bool, followedBySyntax: Bool, into output: inout String) {
-        let characters = Array(text)
+        func special(_ scalar: Unicode.Scalar) -> Bool { scalar == "{" || scalar == "}" || (inPlural && scalar == "#") }
+        if !text.unicodeScalars.contains(where: { special($0) || $0 == "'" }) {
+            output += text
+            return
+        }
+        let scalars = Array(text.unicodeScalars)
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            let special = character == "{" || character == "}" || (inPlural && character == "#")
-            if special {
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if special(scalar) {
                 // Quote a run of special characters at once.
-                var run = ""
-                while index < characters.count {
-                    let next = characters[index]
-                    guard next == "{" || next == "}" || (inPlural && next == "#") else { break }
-                    run.append(next)
+                output += "'"
+                while index < scalars.count, special(scalars[index]) {
+                    output.unicodeScalars.append(scalars[index])
                     index += 1
                 }
-                output += "'" + run + "'"
+                output += "'"
                 continue
             }
-            if character == "'" {
-                let next: Character? = index + 1 < characters.count ? characters[index + 1] : nil
+            if scalar == "'" {
+                let next: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
                 let startsQuote = next == "'" || next == "{" || next == "}" || next == "|" || (inPlural && next == "#")
                     || (next == nil && followedBySyntax)
                 output += startsQuote ? "''" : "'"
                 index += 1
                 continue
             }
-            output.append(character)
+            output.unicodeScalars.append(scalar)
             index += 1
         }
     }
@@ -198,30 +205,33 @@ public struct ICUMessage: Equatable, Sendable {
     // MARK: Parsing
 
     private struct Parser {
-        let characters: [Character]
+        let characters: [Unicode.Scalar]
         var index = 0
 
-        var current: Character? { index < characters.count ? characters[index] : nil }
+        var current: Unicode.Scalar? { index < characters.count ? characters[index] : nil }
 
         mutating func message(inPlural: Bool, nested: Bool) -> [Piece] {
             var pieces: [Piece] = []
-            var text = ""
+            var text = String.UnicodeScalarView()
+            func flush() {
+                if !text.isEmpty { pieces.append(.text(String(text))); text = String.UnicodeScalarView() }
+            }
             while let character = current {
                 switch character {
                 case "'":
-                    text += apostrophe(inPlural: inPlural)
+                    text.append(contentsOf: apostrophe(inPlural: inPlural))
                 case "{":
-                    if !text.isEmpty { pieces.append(.text(text)); text = "" }
+                    flush()
                     pieces.append(argument())
                 case "}":
                     if nested {
-                        if !text.isEmpty { pieces.append(.text(text)) }
+                        flush()
                         return pieces
                     }
                     text.append(character)
                     index += 1
                 case "#" where inPlural:
-                    if !text.isEmpty { pieces.append(.text(text)); text = "" }
+                    flush()
                     pieces.append(.pound)
                     index += 1
                 default:
@@ -229,16 +239,16 @@ public struct ICUMessage: Equatable, Sendable {
                     index += 1
                 }
             }
-            if !text.isEmpty { pieces.append(.text(text)) }
+            flush()
             return pieces
         }
 
-        mutating func apostrophe(inPlural: Bool) -> String {
+        mutating func apostrophe(inPlural: Bool) -> String.UnicodeScalarView {
             index += 1
-            guard let next = current else { return "'" }
-            if next == "'" { index += 1; return "'" }
-            guard next == "{" || next == "}" || next == "|" || (inPlural && next == "#") else { return "'" }
-            var quoted = ""
+            guard let next = current else { return "'".unicodeScalars }
+            if next == "'" { index += 1; return "'".unicodeScalars }
+            guard next == "{" || next == "}" || next == "|" || (inPlural && next == "#") else { return "'".unicodeScalars }
+            var quoted = String.UnicodeScalarView()
             while let character = current {
                 index += 1
                 if character == "'" {
@@ -251,13 +261,15 @@ public struct ICUMessage: Equatable, Sendable {
         }
 
         mutating func skipWhitespace() {
-            while let character = current, character.isWhitespace { index += 1 }
+            while let character = current, character.properties.isWhitespace { index += 1 }
         }
 
         mutating func word() -> String {
             let start = index
-            while let character = current, !character.isWhitespace, !"{}',#|:".contains(character) { index += 1 }
-            return String(characters[start..<index])
+            while let character = current, !character.properties.isWhitespace, !"{}',#|:".unicodeScalars.contains(character) { index += 1 }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: characters[start..<index])
+            return String(view)
         }
 
         mutating func argument() -> Piece {
@@ -278,12 +290,14 @@ public struct ICUMessage: Equatable, Sendable {
                 if current == "," { index += 1 }
                 skipWhitespace()
                 var offset: Int?
-                if characters[index...].starts(with: "offset:") {
+                if characters[index...].starts(with: "offset:".unicodeScalars) {
                     index += 7
                     skipWhitespace()
                     let start = index
-                    while let character = current, character.isNumber { index += 1 }
-                    offset = Int(String(characters[start..<index]))
+                    while let character = current, ("0"..."9").contains(character) { index += 1 }
+                    var digits = String.UnicodeScalarView()
+                    digits.append(contentsOf: characters[start..<index])
+                    offset = Int(String(digits))
                 }
                 var cases: [(selector: String, message: ICUMessage)] = []
                 while true {
@@ -310,7 +324,7 @@ public struct ICUMessage: Equatable, Sendable {
                     index += 1
                     skipWhitespace()
                     var depth = 0
-                    var text = ""
+                    var text = String.UnicodeScalarView()
                     while let character = current {
                         if character == "{" { depth += 1 }
                         if character == "}" {
@@ -320,7 +334,7 @@ public struct ICUMessage: Equatable, Sendable {
                         text.append(character)
                         index += 1
                     }
-                    style = text.trimmingCharacters(in: .whitespaces)
+                    style = String(text).trimmingCharacters(in: .whitespaces)
                 }
                 if current == "}" { index += 1 }
                 return .argument(name: name, type: type, style: style)

@@ -34,7 +34,7 @@ public enum Printf {
         for piece in pieces {
             switch piece {
             case .text(let text):
-                output += text.replacingOccurrences(of: "%", with: "%%")
+                output += text.utf8.contains(UInt8(ascii: "%")) ? text.replacingOccurrences(of: "%", with: "%%") : text
             case .argument(let name, let type, _):
                 placeholder(name, isNumber: type == "number" || name == plural)
             case .pound:

@@ -156,6 +156,11 @@ final class XMLNode {
 /// XML text written by hand, escaped for element content or attributes.
 enum XMLText {
     static func escape(_ text: String, attribute: Bool = false) -> String {
+        let plain = !text.utf8.contains { byte in
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\r")
+                || (attribute && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t")))
+        }
+        if plain { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

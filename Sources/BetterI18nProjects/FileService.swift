@@ -41,28 +41,34 @@ public struct FileService: Sendable {
         let projectLanguages = try await storage.languages(of: project.id).map(\.code)
         let languages = try Self.languages(rawLanguages, among: projectLanguages, source: project.sourceLanguage)
         let keys = try await storage.keys(in: project.id, includingDeleted: false)
-        var values: [String: [String: String]] = [:]   // "namespace\0name" → language → value
+        var byNamespace: [String: [ExportEntry]] = [:]
         if status == .published {
+            // The release's keys and values; descriptions of keys that still exist.
             guard let release = try await storage.releases(of: project.id).first else {
                 throw KeyFailure.invalidItems([ItemProblem(index: 0, code: "nothing_published", message: "the project has no release yet")])
             }
+            var values: [String: [String: [String: String]]] = [:]   // namespace → name → language → value
             for language in try await storage.releaseLanguages(release.id) {
                 for (space, names) in try ReleaseContent.parse(language.content) {
-                    for (name, value) in names { values["\(space)\u{0}\(name)", default: [:]][language.language.value] = value }
+                    for (name, value) in names { values[space, default: [:]][name, default: [:]][language.language.value] = value }
                 }
             }
-        } else {
-            let byID = Dictionary(keys.map { ($0.id, "\($0.namespace.value)\u{0}\($0.name.value)") }, uniquingKeysWith: { a, _ in a })
-            for translation in try await storage.translations(in: project.id) {
-                guard let identity = byID[translation.keyID] else { continue }
-                values[identity, default: [:]][translation.language.value] = translation.value
+            var descriptions: [String: [String: String]] = [:]
+            for key in keys { descriptions[key.namespace.value, default: [:]][key.name.value] = key.description }
+            for (space, names) in values {
+                byNamespace[space] = names.map { ExportEntry(key: $0.key, description: descriptions[space]?[$0.key] ?? nil, values: $0.value) }
             }
-        }
-        var byNamespace: [String: [ExportEntry]] = [:]
-        for key in keys {
-            let identity = "\(key.namespace.value)\u{0}\(key.name.value)"
-            guard let found = values[identity] else { continue }
-            byNamespace[key.namespace.value, default: []].append(ExportEntry(key: key.name.value, description: key.description, values: found))
+        } else {
+            // Values by key id: no string built per value (an export reads 100,000 of them).
+            var values: [KeyID: [String: String]] = [:]
+            values.reserveCapacity(keys.count)
+            for translation in try await storage.translations(in: project.id) {
+                values[translation.keyID, default: [:]][translation.language.value] = translation.value
+            }
+            for key in keys {
+                guard let found = values[key.id] else { continue }
+                byNamespace[key.namespace.value, default: []].append(ExportEntry(key: key.name.value, description: key.description, values: found))
+            }
         }
         let namespaces = try namespace.map { [try NamespaceName($0).value] } ?? byNamespace.keys.sorted(by: ReleaseContent.byteOrder)
         var files: [(name: String, bytes: [UInt8])] = []

@@ -403,7 +403,7 @@ extension SQLStorage {
             JOIN translation_keys k ON k.id = t.key_id
             WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
             ORDER BY k.namespace, k.name, t.language
-            """).all().map(Rows.translation)
+            """).all().map(Rows.translation(codes: Rows.LanguageCodes()))
     }
 
     public func keyPage(in project: ProjectID, _ query: KeyPageQuery) async throws -> [TranslationKey] {
