@@ -173,8 +173,11 @@ public struct FileService: Sendable {
         let keys = try await storage.keys(in: project.id, includingDeleted: false).filter { $0.namespace == namespace }
         let byName = Dictionary(keys.map { ($0.name.value, $0) }, uniquingKeysWith: { a, _ in a })
         var stored: [KeyID: [LanguageCode: String]] = [:]
-        let ids = Set(keys.map(\.id))
-        for translation in try await storage.translations(in: project.id) where ids.contains(translation.keyID) {
+        // Only the values this file can touch or is checked against: its namespace, the source
+        // language and the file's language (every language for a String Catalog).
+        let wanted: [LanguageCode]? = fileLanguage.map { $0 == source ? [source] : [source, $0] }
+        let query = TranslationPageQuery(languages: wanted, namespace: namespace.value, limit: Int(Int32.max))
+        for (_, translation) in try await storage.translationPage(in: project.id, query) {
             stored[translation.keyID, default: [:]][translation.language] = translation.value
         }
         var nesting = KeyNesting.Index(keys.map(\.name.value))
