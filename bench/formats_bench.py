@@ -74,6 +74,7 @@ def main():
         token = requests.post(f"{server.base}/api/oauth-client/installations/{tokens['grant_id']}/tokens",
                               headers={"Authorization": "Bearer " + tokens["access_token"]}).json()["installation_token"]
         auth = {"Authorization": "Bearer " + token}
+        rss_start = server.rss_kib()
         api = server.base + "/api/oauth-client/v1/projects"
 
         def new_project(slug):
@@ -163,7 +164,7 @@ def main():
         print(f"{'export ' + format + ' 10,000 × 10':<52}{export_times[format]:>9.3f}{'< 1':>9}"
               f"{export_times[format] / read_baseline:>8.2f}{sizes[format]:>12,}")
     print(f"\nserver memory: {rss / 1024:.0f} MiB resident at the end, {peak / 1024:.0f} MiB peak (VmHWM; target < 200), "
-          f"{rss_after_seed[0] / 1024:.0f} MiB after seeding")
+          f"{rss_after_seed[0] / 1024:.0f} MiB after seeding, {rss_start[0] / 1024:.0f} MiB at start")
     print("ratios: imports against the bulk-write baseline, exports against the read baseline (lower is faster)")
 
 

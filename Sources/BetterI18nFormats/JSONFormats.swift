@@ -120,10 +120,15 @@ enum ARB {
 /// Apple String Catalogs (`.xcstrings`), in the layout Xcode writes: every language of a
 /// namespace in one file, plurals as `variations.plural`, placeholders as `%@`/`%lld`.
 enum StringCatalog {
+    /// Written key by key (a tree of the whole catalog cost several times the file in memory),
+    /// in the layout `JSONWriter` gives a whole document.
     static func write(_ document: ExportDocument) -> ExportedFile {
         var notes: [FormatNote] = []
-        var strings: [(String, JSONWriter.Value)] = []
-        for entry in document.entries {
+        var writer = JSONWriter(colon: " : ")
+        writer.output += "{\n  \"sourceLanguage\" : "
+        JSONWriter.quote(document.sourceLanguage, into: &writer.output)
+        writer.output += ",\n  \"strings\" : " + (document.entries.isEmpty ? "{}" : "{\n")
+        for (index, entry) in document.entries.enumerated() {
             let source = entry.values[document.sourceLanguage].map(ICUMessage.init(parsing:))
             var localizations: [(String, JSONWriter.Value)] = []
             for language in document.languages.sorted(by: byteOrder) {
@@ -146,12 +151,14 @@ enum StringCatalog {
             if let description = entry.description { members.append(("comment", .string(description))) }
             members.append(("extractionState", .string("manual")))
             members.append(("localizations", .object(localizations)))
-            strings.append((entry.key, .object(members)))
+            writer.output += "    "
+            JSONWriter.quote(entry.key, into: &writer.output)
+            writer.output += " : "
+            writer.write(.object(members), indent: 2)
+            writer.output += index == document.entries.count - 1 ? "\n  }" : ",\n"
         }
-        let body = JSONWriter.Value.object([
-            ("sourceLanguage", .string(document.sourceLanguage)), ("strings", .object(strings)), ("version", .string("1.0")),
-        ])
-        return ExportedFile(name: "", bytes: JSONWriter.document(body, colon: " : "), notes: notes)
+        writer.output += ",\n  \"version\" : \"1.0\"\n}\n"
+        return ExportedFile(name: "", bytes: Array(writer.output.utf8), notes: notes)
     }
 
     private static func unit(_ text: String) -> JSONWriter.Value {

@@ -6,30 +6,44 @@ import BetterI18nCore
 /// files are small next to the 5 MiB an import takes, and HTTP compression can do the rest.
 public enum ZipArchive {
     public static func make(_ files: [(name: String, bytes: [UInt8])]) -> [UInt8] {
+        var builder = Builder()
+        for file in files { builder.add(file.name, file.bytes) }
+        return builder.finish()
+    }
+
+    /// An archive built file by file, so a caller can let go of each file once it is added.
+    public struct Builder {
         var output: [UInt8] = []
         var central: [UInt8] = []
-        output.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count + $1.name.utf8.count * 2 + 100 })
-        for file in files {
-            let name = Array(file.name.utf8)
-            let crc = checksum(file.bytes)
+        var count = 0
+
+        public init() {}
+
+        public mutating func add(_ name: String, _ bytes: [UInt8]) {
+            let name = Array(name.utf8)
+            let crc = ZipArchive.checksum(bytes)
             let offset = UInt32(output.count)
-            let size = UInt32(file.bytes.count)
+            let size = UInt32(bytes.count)
+            count += 1
             // Local file header.
             for part in [le32(0x0403_4B50), le16(20), le16(0x0800), le16(0), le16(0), le16(0x21),
                          le32(crc), le32(size), le32(size), le16(UInt16(name.count)), le16(0), name] {
                 output.append(contentsOf: part)
             }
-            output.append(contentsOf: file.bytes)
+            output.append(contentsOf: bytes)
             // Central directory header.
             central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
             central += le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0)
             central += le32(0) + le32(offset) + name
         }
-        let centralOffset = UInt32(output.count)
-        output += central
-        output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(files.count)) + le16(UInt16(files.count))
-        output += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
-        return output
+
+        public mutating func finish() -> [UInt8] {
+            let centralOffset = UInt32(output.count)
+            output += central
+            output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(count)) + le16(UInt16(count))
+            output += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
+            return output
+        }
     }
 
     /// The entries of an archive this type wrote (stored entries only), for clients and tests.
@@ -70,6 +84,6 @@ public enum ZipArchive {
         }
     }
 
-    private static func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
-    private static func le32(_ value: UInt32) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8(value >> 24)] }
+    fileprivate static func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
+    fileprivate static func le32(_ value: UInt32) -> [UInt8] { [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8(value >> 24)] }
 }

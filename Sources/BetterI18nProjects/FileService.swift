@@ -71,10 +71,12 @@ public struct FileService: Sendable {
             }
         }
         let namespaces = try namespace.map { [try NamespaceName($0).value] } ?? byNamespace.keys.sorted(by: ReleaseContent.byteOrder)
-        var files: [(name: String, bytes: [UInt8])] = []
         var notes: [FormatNote] = []
+        let fileCount = namespaces.count * (format.holdsAllLanguages ? 1 : languages.count)
+        // Several files go into the zip one by one, each let go of once added.
+        var archive = ZipArchive.Builder()
         for space in namespaces {
-            let entries = (byNamespace[space] ?? []).sorted { ReleaseContent.byteOrder($0.key, $1.key) }
+            let entries = (byNamespace.removeValue(forKey: space) ?? []).sorted { ReleaseContent.byteOrder($0.key, $1.key) }
             let documents: [(String, ExportDocument)] = format.holdsAllLanguages
                 ? [("\(space).\(format.fileExtension)",
                     ExportDocument(sourceLanguage: project.sourceLanguage.value, languages: languages, namespace: space, entries: entries))]
@@ -84,14 +86,14 @@ public struct FileService: Sendable {
                 }
             for (name, document) in documents {
                 let file = FileFormats.write(format, document)
-                files.append((name, file.bytes))
                 notes += file.notes
+                if fileCount == 1 {
+                    return Export(name: name.replacingOccurrences(of: "/", with: "."), mediaType: format.mediaType, bytes: file.bytes, notes: notes)
+                }
+                archive.add(name, file.bytes)
             }
         }
-        if files.count == 1, let file = files.first {
-            return Export(name: file.name.replacingOccurrences(of: "/", with: "."), mediaType: format.mediaType, bytes: file.bytes, notes: notes)
-        }
-        return Export(name: "translations-\(format.rawValue).zip", mediaType: "application/zip", bytes: ZipArchive.make(files), notes: notes)
+        return Export(name: "translations-\(format.rawValue).zip", mediaType: "application/zip", bytes: archive.finish(), notes: notes)
     }
 
     /// The languages asked for (comma list), source first then in byte order; all by default.

@@ -21,6 +21,7 @@ struct FileRoutes {
     /// Notes beyond these are only counted (`X-Export-Notes`): many HTTP clients refuse answers
     /// with more than 100 header fields.
     private static let maximumNotesInHeaders = 20
+    private static let sliceBytes = 256 * 1024
 
     private func format(_ request: Request) throws -> FileFormat {
         guard let raw = request.uri.queryParameters["format"] else {
@@ -53,7 +54,17 @@ struct FileRoutes {
             let printable = String(String.UnicodeScalarView(note.description.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? $0 : "?" }))
             headers.append(HTTPFields.Element(name: HTTPFields.Element.Name("X-Export-Note")!, value: printable))
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        // Sent in slices rather than copied whole into one buffer: an export can be tens of MB.
+        let bytes = file.bytes
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + Self.sliceBytes, bytes.count)
+                try await writer.write(ByteBuffer(bytes: bytes[start..<end]))
+                start = end
+            }
+            try await writer.finish(nil)
+        })
     }
 
     private func importFile(_ request: Request, _ context: AppRequestContext) async throws -> Response {
