@@ -62,8 +62,9 @@ public struct FileService: Sendable {
             // Values by key id: no string built per value (an export reads 100,000 of them).
             var values: [KeyID: [String: String]] = [:]
             values.reserveCapacity(keys.count)
-            for translation in try await storage.translations(in: project.id) {
-                values[translation.keyID, default: [:]][translation.language.value] = translation.value
+            let wanted = Set(languages)
+            for (keyID, language, value) in try await storage.values(in: project.id, namespace: namespace) where wanted.contains(language) {
+                values[keyID, default: [:]][language] = value
             }
             for key in keys {
                 guard let found = values[key.id] else { continue }
