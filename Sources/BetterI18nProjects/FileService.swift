@@ -62,7 +62,8 @@ public struct FileService: Sendable {
             // Values by key id: no string built per value (an export reads 100,000 of them).
             var values: [KeyID: [String: String]] = [:]
             values.reserveCapacity(keys.count)
-            let wanted = Set(languages)
+            // The source language too: bilingual files carry it, printf formats number by it.
+            let wanted = Set(languages + [project.sourceLanguage.value])
             for (keyID, language, value) in try await storage.values(in: project.id, namespace: namespace) where wanted.contains(language) {
                 values[keyID, default: [:]][language] = value
             }

@@ -143,6 +143,11 @@ import Testing
             let text = String(decoding: response.body.readableBytesView, as: UTF8.self)
             #expect(text.contains("\"login\": {\n    \"button\": \"Los\",\n    \"title\": \"Anmelden\"\n  }"))
             #expect(!text.contains(world.projects[0].name) && !text.contains(project))
+            // One target language still carries (and is numbered by) the source values.
+            let po = String(decoding: try await files.export(project, "format=po&languages=de").body.readableBytesView, as: UTF8.self)
+            #expect(po.contains("msgctxt \"greeting\"\nmsgid \"Hello, {name}!\"\nmsgstr \"Hallo, {name}!\""))
+            let strings = String(decoding: try await files.export(project, "format=strings&languages=de&namespace=default").body.readableBytesView, as: UTF8.self)
+            #expect(strings.contains("\"inbox\" = \"In %3$@ hat %1$@ %2$lld Nachrichten\";"))
             let android = try await files.export(project, "format=android&languages=en&namespace=default")
             #expect(android.headers[HTTPFields.Element.Name("X-Export-Notes")!] == "2", "gender (select) and 'Hello, world!' (name)")
             #expect(try await files.export(project, "format=yaml").status == .badRequest)
