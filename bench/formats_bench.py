@@ -10,7 +10,8 @@ placeholders, every tenth a plural) and measures on this machine, in one run:
   2. import of a 10,000-key × 1-language String Catalog (xcstrings), dry run and real, into an
      empty project (target: under 2 s each);
   3. export of the 10,000 keys × 10 languages in every format (target: under 1 s each);
-  4. the server's peak resident memory (VmHWM) over all of it (target: under 200 MB).
+  4. the server's peak resident memory (VmHWM) over all of it (target: under 200 MB), with
+     MALLOC_ARENA_MAX=2 as the container image sets it (docs/deploy.md).
 
 Each timing is the median of --rounds runs (the real import runs into a fresh project each
 round); the ratio column compares it with the same run's baseline. BENCH_BINARY=path measures
@@ -21,6 +22,7 @@ Needs python3 with requests.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -68,6 +70,10 @@ def main():
     if not args.no_build:
         build_release()
 
+    # As the container image runs it (docs/deploy.md): two malloc arenas, so memory freed after
+    # one export is reused by the next rather than kept per thread. MALLOC_ARENA_MAX= (empty)
+    # measures glibc's default.
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     server = BenchServer()
     try:
         tokens = server.tokens("org:read projects:read projects:write keys:read keys:write translations:read translations:write")
@@ -124,6 +130,7 @@ def main():
                     assert requests.post(f"{api}/{project}/keys", headers=auth, json={"keys": keys}).status_code == 201
             write_times.append(timed(write_all)[0])
         read_baseline, write_baseline = statistics.median(read_times), statistics.median(write_times)
+        peak_after_baselines = server.rss_kib()[1]
 
         # Imports of one 10,000-key language, dry run and real (into a fresh project each round).
         english = catalog("en")
@@ -136,6 +143,7 @@ def main():
             elapsed, result = timed(lambda: import_file(project, english, language="en"))
             assert result["created"] == KEYS, result
             real_times.append(elapsed)
+        peak_after_imports = server.rss_kib()[1]
 
         # Exports of 10,000 keys × 10 languages in every format.
         export_times = {}
@@ -165,6 +173,8 @@ def main():
               f"{export_times[format] / read_baseline:>8.2f}{sizes[format]:>12,}")
     print(f"\nserver memory: {rss / 1024:.0f} MiB resident at the end, {peak / 1024:.0f} MiB peak (VmHWM; target < 200), "
           f"{rss_after_seed[0] / 1024:.0f} MiB after seeding, {rss_start[0] / 1024:.0f} MiB at start")
+    print(f"peak (VmHWM) after each phase: seeding {rss_after_seed[1] / 1024:.0f}, baselines {peak_after_baselines / 1024:.0f}, "
+          f"imports {peak_after_imports / 1024:.0f}, exports {peak / 1024:.0f} MiB")
     print("ratios: imports against the bulk-write baseline, exports against the read baseline (lower is faster)")
 
 
