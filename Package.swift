@@ -85,7 +85,14 @@ let package = Package(
                 "BetterI18nAPI",
                 "BetterI18nCore",
                 "BetterI18nStorage",
+                "BetterI18nFormats",
             ]
+        ),
+        /// The file formats of import and export (SPEC §12): a reader and a writer each, plurals
+        /// and placeholders mapped to and from ICU. No HTTP, no storage.
+        .target(
+            name: "BetterI18nFormats",
+            dependencies: ["BetterI18nCore"]
         ),
         .target(
             name: "BetterI18nOAuth",
@@ -161,6 +168,7 @@ let package = Package(
                 "BetterI18nCDN",
                 "BetterI18nMCP",
                 "BetterI18nWebhooks",
+                "BetterI18nFormats",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -183,6 +191,7 @@ let package = Package(
                 "BetterI18nCDN",
                 "BetterI18nMCP",
                 "BetterI18nWebhooks",
+                "BetterI18nClient",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -205,6 +214,7 @@ let package = Package(
                 "BetterI18nClient",
                 "BetterI18nMCP",
                 "BetterI18nWebhooks",
+                "BetterI18nFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

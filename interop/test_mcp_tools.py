@@ -25,7 +25,8 @@ CONTENT_TOOLS = {"listContentModels", "getContentModel", "createContentModel", "
                  "getContentEntry", "createContentEntry", "updateContentEntry", "publishContentEntry",
                  "unpublishContentEntry", "deleteContentEntry"}
 TOOLS = CONTENT_TOOLS | {"listProjects", "getProject", "listKeys", "createKeys", "deleteKeys", "updateKeys", "setTranslations",
-         "getTranslations", "getPendingChanges", "publishTranslations", "addLanguages"}
+         "getTranslations", "getPendingChanges", "publishTranslations", "addLanguages", "exportTranslations",
+         "importTranslations"}
 
 
 @contextlib.asynccontextmanager

@@ -28,10 +28,16 @@ public struct Endpoint: Sendable {
     /// The success body's schema; nil for `204`.
     public let response: Schema?
     public let query: [QueryParameter]
+    /// The body is a file of any media type (an import), not JSON.
+    public let takesFile: Bool
+    /// The success answer is a file (an export), not JSON; ``response`` is then nil.
+    public let answersFile: Bool
 
     init(_ method: Method, _ path: String, _ operationID: String, _ summary: String, scope: String?,
          tokens: [TokenKind] = [.installation], success: Int = 200, request: (any APIType.Type)? = nil, requestRequired: Bool = true,
-         response: Schema?, query: [(String, String)] = []) {
+         response: Schema?, query: [(String, String)] = [], takesFile: Bool = false, answersFile: Bool = false) {
+        self.takesFile = takesFile
+        self.answersFile = answersFile
         self.method = method
         self.path = path
         self.operationID = operationID
@@ -201,6 +207,22 @@ public enum Endpoints {
         .post, "/api/oauth-client/v1/projects/{projectId}/content/entries/{entryId}/unpublish", "unpublishContentEntry",
         "Remove the published snapshots of the entry's languages (all, or the listed ones)", scope: "content:publish",
         request: ContentLanguagesRequest.self, requestRequired: false, response: .ref(ContentEntry.self))
+    public static let exportTranslations = Endpoint(
+        .get, "/api/oauth-client/v1/projects/{projectId}/export", "exportTranslations",
+        "Export values as a file (json, json-flat, xcstrings, strings, stringsdict, android, xliff, xliff2, po, arb); "
+            + "several files come as a zip", scope: "translations:read", response: nil, query: [
+            ("format", "json, json-flat, xcstrings, strings, stringsdict, android, xliff, xliff2, po or arb (required)"),
+            ("languages", "comma-separated language codes; default all"), ("namespace", "one namespace; default all"),
+            ("status", "draft (current values, the default) or published (the latest release)"),
+        ], answersFile: true)
+    public static let importTranslations = Endpoint(
+        .post, "/api/oauth-client/v1/projects/{projectId}/import", "importTranslations",
+        "Import a file, all or nothing (needs translations:write too); the body is the file, any content type",
+        scope: "keys:write", response: .ref(ImportResult.self), query: [
+            ("format", "the file's format (required)"), ("language", "the file's language, when the file does not name it"),
+            ("namespace", "default: default"), ("on_conflict", "skip (keep stored values, the default) or update"),
+            ("dry_run", "true: check and count, write nothing"),
+        ], takesFile: true)
 
     private static var page: [(String, String)] {
         [("cursor", "next_cursor of the previous page"), ("limit", "1–1000, default 100")]
@@ -213,6 +235,7 @@ public enum Endpoints {
         listContentModels, listContentModelsBySlug, createContentModel, getContentModel, updateContentModel, deleteContentModel,
         addContentField, updateContentField, deleteContentField, listContentEntries, createContentEntry, getContentEntry,
         updateContentEntry, deleteContentEntry, publishContentEntry, unpublishContentEntry,
+        exportTranslations, importTranslations,
     ]
 
     /// Every named body type, for the document's components.
@@ -224,5 +247,6 @@ public enum Endpoints {
         Release.self, GlossaryTerm.self, NewTerm.self, UpsertTermsRequest.self,
         ContentField.self, NewContentField.self, ContentFieldUpdate.self, ContentModel.self, NewContentModel.self,
         ContentModelUpdate.self, ContentEntry.self, ContentEntryWrite.self, ContentLanguagesRequest.self,
+        ImportResult.self,
     ]
 }

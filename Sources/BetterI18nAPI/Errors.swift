@@ -84,6 +84,7 @@ public struct ErrorBody: APIType, Equatable {
         .init("errors", .array(.object([
             .init("index", .integer), .init("error", .string), .init("message", .string), .init("offset", .integer, required: false),
             .init("field", .string, required: false),
+            .init("line", .integer, required: false), .init("key", .string, required: false),
         ])), required: false),
     ])
 
@@ -106,12 +107,17 @@ public struct ItemError: Codable, Sendable, Equatable {
     /// The input an error is about, as a path into the request body (`fields.price`,
     /// `translations.de.title`): content writes name the field (SPEC §10).
     public var field: String?
+    /// For imports: the line of the file (1-based) and the key the problem is about.
+    public var line: Int?
+    public var key: String?
 
-    public init(index: Int, error: String, message: String, offset: Int? = nil, field: String? = nil) {
+    public init(index: Int, error: String, message: String, offset: Int? = nil, field: String? = nil, line: Int? = nil, key: String? = nil) {
         self.index = index
         self.error = error
         self.message = message
         self.offset = offset
         self.field = field
+        self.line = line
+        self.key = key
     }
 }

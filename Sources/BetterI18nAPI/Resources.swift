@@ -362,6 +362,40 @@ public struct UpdatedCount: APIType, Equatable {
     public static let schema = Schema.object([.init("updated", .integer)])
 }
 
+/// The answer of `POST …/import` (SPEC §12): keys created, existing keys updated and skipped,
+/// `errors` (empty: a refused import answers `422` with them), and notes on what was read but
+/// not kept (a fuzzy PO entry).
+public struct ImportResult: APIType, Equatable {
+    public var created: Int
+    public var updated: Int
+    public var skipped: Int
+    public var errors: [ItemError]
+    public var notes: [String]
+    public var dryRun: Bool
+
+    public init(created: Int, updated: Int, skipped: Int, errors: [ItemError] = [], notes: [String] = [], dryRun: Bool) {
+        self.created = created
+        self.updated = updated
+        self.skipped = skipped
+        self.errors = errors
+        self.notes = notes
+        self.dryRun = dryRun
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case created, updated, skipped, errors, notes, dryRun = "dry_run"
+    }
+
+    public static let schema = Schema.object([
+        .init("created", .integer), .init("updated", .integer), .init("skipped", .integer),
+        .init("errors", .array(.object([
+            .init("index", .integer), .init("error", .string), .init("message", .string), .init("offset", .integer, required: false),
+            .init("line", .integer, required: false), .init("key", .string, required: false),
+        ]))),
+        .init("notes", .array(.string)), .init("dry_run", .boolean),
+    ])
+}
+
 // MARK: - Publishing
 
 /// What the next publish would change, per language: key names (`name` in the default

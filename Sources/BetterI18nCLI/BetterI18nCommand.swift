@@ -12,6 +12,6 @@ struct BetterI18nCommand: AsyncParsableCommand {
             (for example BETTER_I18N_DATABASE_URL); flags win over the environment.
             """,
         version: BetterI18nVersion.current,
-        subcommands: [ServeCommand.self, MCPCommand.self, AdminCommand.self, TokenCommand.self, CDNCommand.self]
+        subcommands: [ServeCommand.self, MCPCommand.self, PullCommand.self, PushCommand.self, AdminCommand.self, TokenCommand.self, CDNCommand.self]
     )
 }

@@ -171,6 +171,21 @@ public struct BetterI18nClient: Sendable {
         return try await perform(request)
     }
 
+    /// A call whose body is a file (an import) or whose answer is one (an export): the body is
+    /// sent as `application/octet-stream`, and any answer type is accepted.
+    func callFile(_ endpoint: Endpoint, _ parameters: [String: String], query: [(String, String?)], file: Data?, token: String) async throws -> ClientResponse {
+        assert(query.allSatisfy { pair in endpoint.query.contains { $0.name == pair.0 } }, "\(endpoint.operationID) has no such query parameter")
+        var request = makeRequest(method: endpoint.method.rawValue, base: configuration.apiURL, path: endpoint.path(parameters),
+                                  query: query.compactMap { pair in pair.1.map { (pair.0, $0) } }, json: nil, token: token)
+        request.headers.removeAll { $0.0 == "Accept" }
+        request.headers.append(("Accept", "*/*"))
+        if let file {
+            request.headers.append(("Content-Type", "application/octet-stream"))
+            request.body = file
+        }
+        return try await perform(request)
+    }
+
     func decode<T: Decodable>(_ type: T.Type, from response: ClientResponse) throws -> T {
         do {
             return try Self.decoder.decode(type, from: response.body)

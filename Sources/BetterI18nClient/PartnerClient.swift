@@ -35,7 +35,7 @@ public struct PartnerClient: Sendable, CustomStringConvertible {
         Endpoints.createProject, Endpoints.getProject, Endpoints.addLanguage, Endpoints.listKeys, Endpoints.createKeys,
         Endpoints.updateKey, Endpoints.deleteKeys, Endpoints.listTranslations, Endpoints.setTranslations,
         Endpoints.pendingChanges, Endpoints.publish, Endpoints.listReleases, Endpoints.listGlossary,
-        Endpoints.upsertGlossaryTerms,
+        Endpoints.upsertGlossaryTerms, Endpoints.exportTranslations, Endpoints.importTranslations,
     ].reduce(into: Set<String>()) { $0.insert($1.operationID) }.union(contentOperations)
 
     // MARK: - Token
@@ -131,7 +131,50 @@ public struct PartnerClient: Sendable, CustomStringConvertible {
         try await send(Endpoints.upsertGlossaryTerms, body: UpsertTermsRequest(terms: terms))
     }
 
+    // MARK: - Files (SPEC §12)
+
+    /// `GET …/export`: the project's values as a file of `format` (`json`, `xcstrings`, `po` …), or
+    /// a zip of several; ``ExportedFiles/files`` lists them either way.
+    public func exportTranslations(projectID: String, format: String, languages: [String]? = nil, namespace: String? = nil,
+                                   status: String? = nil) async throws -> ExportedFiles {
+        let response = try await sendFile(Endpoints.exportTranslations, ["projectId": projectID], query: [
+            ("format", format), ("languages", languages?.joined(separator: ",")), ("namespace", namespace), ("status", status),
+        ], file: nil)
+        return ExportedFiles(response)
+    }
+
+    /// `POST …/import`: a file, all or nothing; `dryRun` checks and counts without writing.
+    /// A refused file throws ``BetterI18nError`` with every problem (line and key) in its errors.
+    @discardableResult
+    public func importTranslations(projectID: String, format: String, file: Data, language: String? = nil, namespace: String? = nil,
+                                   onConflict: String? = nil, dryRun: Bool = false) async throws -> ImportResult {
+        let response = try await sendFile(Endpoints.importTranslations, ["projectId": projectID], query: [
+            ("format", format), ("language", language), ("namespace", namespace), ("on_conflict", onConflict),
+            ("dry_run", dryRun ? "true" : nil),
+        ], file: file)
+        return try client.decode(ImportResult.self, from: response)
+    }
+
     // MARK: - Plumbing
+
+    func sendFile(_ endpoint: Endpoint, _ parameters: [String: String], query: [(String, String?)], file: Data?) async throws -> ClientResponse {
+        let token = try await currentToken()
+        do {
+            return try await client.callFile(endpoint, parameters, query: query, file: file, token: token)
+        } catch let error as BetterI18nError {
+            if case .installation(let tokens, let grantID) = credential {
+                await tokens.noticed(error, grantID: grantID, token: token)
+            }
+            throw error
+        }
+    }
+
+    func currentToken() async throws -> String {
+        switch credential {
+        case .fixed(let fixed): fixed
+        case .installation(let tokens, let grantID): try await tokens.token(for: grantID)
+        }
+    }
 
     static func page(_ cursor: String?, _ limit: Int?) -> [(String, String?)] {
         [("cursor", cursor), ("limit", limit.map(String.init))]

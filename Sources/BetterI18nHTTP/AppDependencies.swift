@@ -37,6 +37,8 @@ public struct AppDependencies: Sendable {
     public let webhooks: WebhookService
     /// `--webhook-allow-http` and `--webhook-allow-private`, for the dashboard and delivery.
     public let webhookPolicy: WebhookURLPolicy
+    /// Import and export of files (SPEC §12).
+    public let files: FileService
     /// The CDN's files, rendered once per release.
     public let cdn: CDNCatalog
     let cdnMetrics: CDNMetrics
@@ -64,6 +66,7 @@ public struct AppDependencies: Sendable {
         self.projects = ProjectService(storage: storage, views: views, clock: clock, random: random)
         self.keys = KeyService(storage: storage, views: views, clock: clock, random: random)
         self.glossary = GlossaryService(storage: storage, clock: clock)
+        self.files = FileService(storage: storage, views: views, clock: clock, random: random)
         self.releases = ReleaseService(
             storage: storage, clock: clock, random: random, cdnURL: configuration.cdnURL.absoluteString, published: { cdn.published($0) }
         )

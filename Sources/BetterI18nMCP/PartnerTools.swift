@@ -33,6 +33,8 @@ public struct PartnerTools: Sendable {
             case "getPendingChanges": text = try await call.getPendingChanges()
             case "publishTranslations": text = try await call.publishTranslations()
             case "addLanguages": text = try await call.addLanguages()
+            case "exportTranslations": text = try await call.exportTranslations()
+            case "importTranslations": text = try await call.importTranslations()
             default:
                 if let content = try await callContent(name, call) { text = content; break }
                 throw ToolFailure(code: "unknown_tool", message: "There is no tool named \(name). Tools: \(Self.names.joined(separator: ", ")).")
@@ -72,7 +74,8 @@ struct ToolFailure: Error {
         let items = body?.errors ?? []
         details = items.prefix(20).map { item in
             let offset = item.offset.map { " (at character \($0))" } ?? ""
-            return "- \(itemLabel(item.index)): \(item.error) — \(item.message)\(offset)"
+            let place = [item.line.map { "line \($0)" }, item.key.map { "key '\($0)'" }].compactMap { $0 }.joined(separator: ", ")
+            return "- \(place.isEmpty ? itemLabel(item.index) : place): \(item.error) — \(item.message)\(offset)"
         }
         if items.count > 20 { details.append("- … and \(items.count - 20) more") }
     }

@@ -1,4 +1,5 @@
 import BetterI18nAPI
+import BetterI18nClient
 import Foundation
 import MCP
 
@@ -285,5 +286,42 @@ struct ToolCall {
         }
         guard added > 0 else { throw ToolFailure(code: "not_added", message: "No language was added.", details: lines) }
         return "Added \(added) of \(codes.count) language(s):\n" + lines.joined(separator: "\n")
+    }
+
+    // MARK: Files (SPEC §12)
+
+    func exportTranslations() async throws -> String {
+        let projectID = try await projectID()
+        var query: [(String, String)] = [("format", try requiredString("format"))]
+        if let languages = try strings("languages", required: false), !languages.isEmpty { query.append(("languages", languages.joined(separator: ","))) }
+        if let namespace = try string("namespace") { query.append(("namespace", namespace)) }
+        if let status = try string("status") { query.append(("status", status)) }
+        let response = try await api.send(PartnerAPIRequest(method: "GET", path: Endpoints.exportTranslations.path(["projectId": projectID]), query: query))
+        guard (200..<300).contains(response.status) else { throw ToolFailure(response: response) }
+        if let files = ExportedFiles.zipEntries(response.body), !files.isEmpty, response.body.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            return files.map { "=== \($0.path) ===\n" + String(decoding: $0.data, as: UTF8.self) }.joined(separator: "\n")
+        }
+        return String(decoding: response.body, as: UTF8.self)
+    }
+
+    func importTranslations() async throws -> String {
+        let projectID = try await projectID()
+        var query: [(String, String)] = [("format", try requiredString("format"))]
+        if let language = try string("language") { query.append(("language", language)) }
+        if let namespace = try string("namespace") { query.append(("namespace", namespace)) }
+        if let policy = try string("on_conflict") { query.append(("on_conflict", policy)) }
+        let dryRun = arguments["dry_run"]?.boolValue == true
+        if dryRun { query.append(("dry_run", "true")) }
+        let file = try requiredString("file")
+        let response = try await api.send(PartnerAPIRequest(
+            method: "POST", path: Endpoints.importTranslations.path(["projectId": projectID]), query: query, body: Data(file.utf8)
+        ))
+        guard (200..<300).contains(response.status) else { throw ToolFailure(response: response) }
+        guard let result = try? JSONDecoder().decode(ImportResult.self, from: response.body) else {
+            throw ToolFailure(code: "server_error", message: "The API's answer to importTranslations was not the documented shape.")
+        }
+        let counts = "created \(result.created), updated \(result.updated), skipped \(result.skipped)"
+        return (dryRun ? "Dry run, nothing written: would have " : "Imported: ") + counts
+            + result.notes.map { "\n- note: \($0)" }.joined()
     }
 }

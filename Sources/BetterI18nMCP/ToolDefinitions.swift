@@ -112,7 +112,30 @@ extension PartnerTools {
              description: "Add languages (BCP 47 codes) to a project. Needs projects:write.",
              inputSchema: schema(["project": project, "languages": languageList], required: ["project", "languages"]),
              annotations: write),
+        Tool(name: "exportTranslations", title: "Export a file",
+             description: "The project's values as a file, returned as text: json (nested), json-flat, xcstrings, strings, stringsdict, "
+                 + "android, xliff, xliff2, po or arb. Several languages or namespaces give one file each, one after the other. "
+                 + "Needs translations:read.",
+             inputSchema: schema([
+                 "project": project, "format": formatSchema, "languages": languageList, "namespace": ["type": "string"],
+                 "status": ["type": "string", "enum": ["draft", "published"], "description": "draft (default): current values; published: the latest release."],
+             ], required: ["project", "format"]), annotations: read),
+        Tool(name: "importTranslations", title: "Import a file",
+             description: "Import a file given as text, all or nothing: any bad key or value refuses the whole file with every problem "
+                 + "by line and key. Bilingual files (xliff, po) also set the source text of keys they create. "
+                 + "Needs keys:write and translations:write.",
+             inputSchema: schema([
+                 "project": project, "format": formatSchema, "file": ["type": "string", "description": "The file's content."],
+                 "language": ["type": "string", "description": "The file's language, when the file does not name it."],
+                 "namespace": ["type": "string", "description": "Default: default."],
+                 "on_conflict": ["type": "string", "enum": ["skip", "update"], "description": "skip (default) keeps stored values; update overwrites."],
+                 "dry_run": ["type": "boolean", "description": "Check and count only."],
+             ], required: ["project", "format", "file"]), annotations: overwriting),
     ] + contentDefinitions
+
+    static let formatSchema: Value = [
+        "type": "string", "enum": ["json", "json-flat", "xcstrings", "strings", "stringsdict", "android", "xliff", "xliff2", "po", "arb"],
+    ]
 }
 
 /// The MCP server of Better i18n over any transport: tool listing and calls.

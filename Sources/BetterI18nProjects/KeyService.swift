@@ -14,13 +14,18 @@ public struct ItemProblem: Error, Equatable, Sendable {
     public let offset: Int?
     /// The input it is about, as a path into the body (`fields.price`, `translations.de.title`).
     public let field: String?
+    /// For imports: the file's line and the key.
+    public var line: Int?
+    public var key: String?
 
-    public init(index: Int, code: String, message: String, offset: Int? = nil, field: String? = nil) {
+    public init(index: Int, code: String, message: String, offset: Int? = nil, field: String? = nil, line: Int? = nil, key: String? = nil) {
         self.index = index
         self.code = code
         self.message = message
         self.offset = offset
         self.field = field
+        self.line = line
+        self.key = key
     }
 }
 

@@ -86,6 +86,9 @@ public protocol TranslationStore: Sendable {
     func updateKey(_ key: TranslationKey) async throws
     /// Every value of the project's live keys.
     func translations(in project: ProjectID) async throws -> [Translation]
+    /// The values of the project's live keys (of one namespace when given) as key id, language
+    /// and text only, in no particular order: what an export reads, lean, for 100,000 values.
+    func values(in project: ProjectID, namespace: String?) async throws -> [(keyID: KeyID, language: String, value: String)]
     /// Up to `query.limit` live keys after `query.after`, in (namespace, name) order, filtered
     /// in the database; work proportional to the page.
     func keyPage(in project: ProjectID, _ query: KeyPageQuery) async throws -> [TranslationKey]

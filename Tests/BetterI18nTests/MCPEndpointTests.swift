@@ -74,6 +74,36 @@ import Testing
         }
     }
 
+    @Test func filesGoInAndOutAsTextWithTheRESTScopes() async throws {
+        let world = try await OAuthWorld()
+        try await world.test { client in
+            let tokens = try await OAuthDriver(client: client, world: world).tokens(scope: FileTransferTests.scopes)
+            let partner = PartnerResourceTests.Partner(client: client, world: world, tokens: tokens)
+            let token = try await partner.installation()
+            let session = try await initialize(client, token: token)
+            let project = "\(world.organization.slug.value)/web"
+            let po = "msgid \"\"\nmsgstr \"\"\n\"Language: de\\n\"\n\nmsgctxt \"title\"\nmsgid \"Welcome\"\nmsgstr \"Willkommen\"\n"
+            let imported = try await callTool(client, token: token, session: session, "importTranslations",
+                                              ["project": project, "format": "po", "file": po])
+            #expect(!imported.isError, "\(imported.text)")
+            #expect(imported.text.contains("created 1"))
+            let exported = try await callTool(client, token: token, session: session, "exportTranslations",
+                                              ["project": project, "format": "json-flat", "languages": ["de"]])
+            #expect(exported.text == "{\n  \"title\": \"Willkommen\"\n}\n")
+            let both = try await callTool(client, token: token, session: session, "exportTranslations", ["project": project, "format": "json"])
+            #expect(both.text.contains("=== default/en.json ===") && both.text.contains("=== default/de.json ==="))
+            let refused = try await callTool(client, token: token, session: session, "importTranslations",
+                                             ["project": project, "format": "json-flat", "language": "de", "file": "{\n\"a\": \"{oops\"\n}"])
+            #expect(refused.isError)
+            #expect(refused.text.contains("validation_failed") && refused.text.contains("line 2, key 'a'"))
+            let readOnly = try await partner.installation(scopes: ["projects:read", "translations:read"])
+            let readSession = try await initialize(client, token: readOnly)
+            let denied = try await callTool(client, token: readOnly, session: readSession, "importTranslations",
+                                            ["project": project, "format": "json-flat", "language": "de", "file": "{}"])
+            #expect(denied.isError && denied.text.contains("missing_scope") && denied.text.contains("keys:write"))
+        }
+    }
+
     @Test func toolsGoThroughTheRESTChecks() async throws {
         let world = try await OAuthWorld()
         try await world.test { client in
@@ -84,7 +114,7 @@ import Testing
 
             let list = try await rpc(client, token: token, session: session, ["jsonrpc": "2.0", "id": 3, "method": "tools/list"])
             let tools = try #require((try message(list)["result"] as? [String: Any])?["tools"] as? [[String: Any]])
-            #expect(tools.count == 22)
+            #expect(tools.count == 24)
 
             let projects = try await callTool(client, token: token, session: session, "listProjects", [:])
             #expect(!projects.isError)

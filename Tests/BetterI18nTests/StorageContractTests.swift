@@ -183,6 +183,31 @@ import Testing
         #expect(try await storage.translations(in: project.id).isEmpty)
     }
 
+    /// What an export reads: live keys' values, by namespace when asked, three columns each.
+    @Test(arguments: Backend.available)
+    func exportValuesAreTheLiveKeysValuesOfANamespace(backend: Backend) async throws {
+        let storage = try await backend.open()
+        let owner = try await newUser(storage)
+        let project = try await newProject(storage, in: try await newOrganization(storage, owner: owner))
+        let greeting = try key("greeting", in: project)
+        var title = try key("title", in: project)
+        title.namespace = try NamespaceName("settings")
+        let gone = try key("gone", in: project)
+        let now = Date(millisecondsSince1970: 1_000)
+        let de = try LanguageCode("de"), en = try LanguageCode("en")
+        try await storage.applyKeys(created: [greeting, title, gone], updated: [], translations: [
+            Translation(keyID: greeting.id, language: en, value: "Hello", updatedBy: nil, updatedAt: now),
+            Translation(keyID: greeting.id, language: de, value: "Hallo", updatedBy: nil, updatedAt: now),
+            Translation(keyID: title.id, language: en, value: "Title", updatedBy: nil, updatedAt: now),
+            Translation(keyID: gone.id, language: en, value: "Gone", updatedBy: nil, updatedAt: now),
+        ])
+        try await storage.deleteKeys([gone.id], in: project.id, at: now)
+        let all = try await storage.values(in: project.id, namespace: nil).map { "\($0.keyID.rawValue) \($0.language) \($0.value)" }
+        #expect(Set(all) == ["\(greeting.id.rawValue) en Hello", "\(greeting.id.rawValue) de Hallo", "\(title.id.rawValue) en Title"])
+        let settings = try await storage.values(in: project.id, namespace: "settings")
+        #expect(settings.map(\.value) == ["Title"])
+    }
+
     @Test(arguments: Backend.available)
     func clientsStoreOnlyTheSecretDigest(backend: Backend) async throws {
         let storage = try await backend.open()

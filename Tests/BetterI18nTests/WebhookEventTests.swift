@@ -1,6 +1,7 @@
 import BetterI18nAccounts
 import struct BetterI18nAPI.NewKey
 import BetterI18nCore
+import BetterI18nFormats
 import BetterI18nOAuth
 import BetterI18nProjects
 import BetterI18nStorage
@@ -117,6 +118,25 @@ extension Fixture {
             #expect(!event.body.contains("Hello"), "events carry ids and names, never values")
         }
         #expect(EventType.contentEntryPublished.requiredScope == .contentRead)
+    }
+
+    @Test(arguments: Backend.available)
+    func anImportRaisesItsEventsAndADryRunNone(backend: Backend) async throws {
+        let world = try await World(backend)
+        let existing = try await world.write(["title"], in: world.project)
+        let files = FileService(storage: world.storage, clock: world.clock)
+        let file = Array(#"{"title": "Titel", "greeting": "Hallo"}"#.utf8)
+        _ = try await files.importFile(file, into: world.project, options: .init(format: .jsonFlat, language: "de", dryRun: true), author: "t")
+        #expect(try await world.storage.outbox().count == 2, "a dry run writes no event")
+        world.clock.advance(by: 1)
+        _ = try await files.importFile(file, into: world.project, options: .init(format: .jsonFlat, language: "de"), author: "t")
+        let events = try await world.storage.outbox().suffix(2)
+        #expect(Set(events.map(\.type)) == [.keysCreated, .translationsUpdated])
+        let update = try #require(events.first { $0.type == .translationsUpdated })
+        let keys = try #require(try world.payload(update.body)["data"] as? [String: Any])["keys"] as? [[String: Any]]
+        // Both the new key and the existing one that got a German value are named.
+        #expect(Set(keys?.compactMap { $0["name"] as? String } ?? []) == ["title", "greeting"])
+        #expect(keys?.contains { $0["id"] as? String == existing[0].id.rawValue } == true)
     }
 
     @Test(arguments: Backend.available)

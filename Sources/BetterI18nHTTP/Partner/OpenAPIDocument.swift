@@ -24,6 +24,10 @@ enum OpenAPIDocument {
             var responses: [String: Any] = [:]
             var success: [String: Any] = ["description": "Success"]
             if let schema = endpoint.response { success["content"] = ["application/json": ["schema": render(schema)]] }
+            if endpoint.answersFile {
+                success["content"] = ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]
+                success["headers"] = ["Content-Disposition": ["schema": ["type": "string"], "description": "attachment; filename=\"…\""]]
+            }
             responses[String(endpoint.success)] = success
             for (status, codes) in errorResponses {
                 responses[status] = ["description": codes,
@@ -44,6 +48,10 @@ enum OpenAPIDocument {
                 ["name": parameter.name, "in": "query", "required": false, "description": parameter.description, "schema": ["type": "string"]]
             }
             if !parameters.isEmpty { entry["parameters"] = parameters }
+            if endpoint.takesFile {
+                entry["requestBody"] = ["required": true, "description": "The file; its format is the format parameter's, whatever the Content-Type.",
+                                        "content": ["*/*": ["schema": ["type": "string", "format": "binary"]]]]
+            }
             if let request = endpoint.request {
                 entry["requestBody"] = ["required": request.required,
                                         "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(request.name)"]]]]

@@ -27,6 +27,7 @@ enum PartnerResources {
             .register(on: api)
         ReleaseRoutes(releases: dependencies.releases, views: dependencies.projectViews, cdnURL: cdnURL).register(on: api)
         ContentRoutes(content: dependencies.content, projects: dependencies.projects, views: dependencies.projectViews).register(on: api)
+        FileRoutes(files: dependencies.files, views: dependencies.projectViews).register(on: api)
     }
 }
 

@@ -60,6 +60,6 @@ extension APIError {
 
 extension ItemProblem {
     var itemError: ItemError {
-        ItemError(index: index, error: code, message: message, offset: offset, field: field)
+        ItemError(index: index, error: code, message: message, offset: offset, field: field, line: line, key: key)
     }
 }

@@ -78,6 +78,31 @@ enum Rows {
         )
     }
 
+    /// Stored language codes, each parsed once per read: a project has a handful of languages
+    /// and a large read (an export, a publish) 100,000 values of them.
+    final class LanguageCodes {
+        private var parsed: [String: LanguageCode] = [:]
+
+        func code(_ raw: String) throws -> LanguageCode {
+            if let known = parsed[raw] { return known }
+            let code = try LanguageCode(raw)
+            parsed[raw] = code
+            return code
+        }
+    }
+
+    static func translation(codes: LanguageCodes) -> (any SQLRow) throws -> Translation {
+        { row in
+            Translation(
+                keyID: KeyID(unchecked: try string(row, "key_id")),
+                language: try codes.code(try string(row, "language")),
+                value: try string(row, "value"),
+                updatedBy: try optionalString(row, "updated_by"),
+                updatedAt: try date(row, "updated_at")
+            )
+        }
+    }
+
     static func translation(_ row: any SQLRow) throws -> Translation {
         Translation(
             keyID: KeyID(unchecked: try string(row, "key_id")),

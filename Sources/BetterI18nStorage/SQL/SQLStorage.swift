@@ -263,9 +263,7 @@ extension SQLStorage {
     ) async throws {
         try await driver.writing { database in
             try await Self.insertEvents(events, on: database)
-            for key in created {
-                try await Self.insertKey(key, on: database)
-            }
+            try await Self.insertKeys(created, on: database)
             for key in updated {
                 try await database.raw("""
                     UPDATE translation_keys SET description = \(bind: key.description),
@@ -294,6 +292,30 @@ extension SQLStorage {
                                       THEN \(bind: key.updatedAt.millisecondsSince1970) ELSE updated_at + 1 END
                 WHERE id = \(bind: key.id.rawValue) AND deleted_at IS NULL
                 """).run()
+        }
+    }
+
+    /// New keys, 500 rows a statement (a file import creates thousands at once; one statement
+    /// each would cost a round trip each on PostgreSQL), each namespace ensured once.
+    private static func insertKeys(_ keys: [TranslationKey], on database: any SQLDatabase) async throws {
+        var ensured: Set<String> = []
+        for key in keys where ensured.insert("\(key.projectID.rawValue)\u{0}\(key.namespace.value)").inserted {
+            try await ensureNamespace(key.namespace, in: key.projectID, at: key.createdAt, on: database)
+        }
+        var start = keys.startIndex
+        while start < keys.endIndex {
+            let end = min(start + 500, keys.endIndex)
+            let rows: [SQLQueryString] = keys[start..<end].map { key in
+                """
+                (\(bind: key.id.rawValue), \(bind: key.projectID.rawValue), \(bind: key.namespace.value), \(bind: key.name.value),
+                 \(bind: key.description), \(bind: key.createdAt.millisecondsSince1970), \(bind: key.updatedAt.millisecondsSince1970))
+                """
+            }
+            try await database.raw("""
+                INSERT INTO translation_keys (id, project_id, namespace, name, description, created_at, updated_at)
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
+            start = end
         }
     }
 
@@ -382,13 +404,28 @@ extension SQLStorage {
         try await driver.reading { try await Self.translations(in: project, on: $0) }
     }
 
+    public func values(in project: ProjectID, namespace: String?) async throws -> [(keyID: KeyID, language: String, value: String)] {
+        let inNamespace: SQLQueryString = namespace.map { "AND k.namespace = \(bind: $0)" } ?? ""
+        // Three columns and no sort: a third of the time and memory of `translations(in:)`.
+        // (Reading language by language held less at once but took twice as long.)
+        return try await driver.reading { database in
+            try await database.raw("""
+                SELECT t.key_id, t.language, t.value FROM translations t
+                JOIN translation_keys k ON k.id = t.key_id
+                WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL \(inNamespace)
+                """).all().map { row in
+                (KeyID(unchecked: try Rows.string(row, "key_id")), try Rows.string(row, "language"), try Rows.string(row, "value"))
+            }
+        }
+    }
+
     static func translations(in project: ProjectID, on database: any SQLDatabase) async throws -> [Translation] {
         try await database.raw("""
             SELECT t.* FROM translations t
             JOIN translation_keys k ON k.id = t.key_id
             WHERE k.project_id = \(bind: project.rawValue) AND k.deleted_at IS NULL
             ORDER BY k.namespace, k.name, t.language
-            """).all().map(Rows.translation)
+            """).all().map(Rows.translation(codes: Rows.LanguageCodes()))
     }
 
     public func keyPage(in project: ProjectID, _ query: KeyPageQuery) async throws -> [TranslationKey] {

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The answer of an export: one file, or a zip of several (one per language and namespace),
+/// with what the format could not express (`X-Export-Note`).
+public struct ExportedFiles: Sendable {
+    /// The `Content-Disposition` file name: `default.de.json`, or `translations-json.zip`.
+    public let fileName: String
+    public let contentType: String
+    public let data: Data
+    /// One line per key the format could not express as it is.
+    public let notes: [String]
+
+    init(_ response: ClientResponse) {
+        let disposition = response.header("Content-Disposition") ?? ""
+        fileName = disposition.components(separatedBy: "filename=\"").dropFirst().first.map { String($0.prefix { $0 != "\"" }) } ?? "export"
+        contentType = response.header("Content-Type") ?? "application/octet-stream"
+        data = response.body
+        notes = response.headers.filter { $0.0.lowercased() == "x-export-note" }.map(\.1)
+    }
+
+    /// The files by relative path (`default/de.json`, `default.xcstrings`): the zip's entries,
+    /// or the one file under its own name. Nil for a zip this library cannot read.
+    public var files: [(path: String, data: Data)]? {
+        guard contentType.hasPrefix("application/zip") else { return [(fileName, data)] }
+        return Self.storedZipEntries(Array(data))
+    }
+
+    /// The files of a zip answer (stored entries, as the server writes them).
+    public static func zipEntries(_ data: Data) -> [(path: String, data: Data)]? {
+        storedZipEntries(Array(data))
+    }
+
+    /// Entries of a zip of stored (uncompressed) files, as the server writes them.
+    static func storedZipEntries(_ archive: [UInt8]) -> [(path: String, data: Data)]? {
+        var result: [(path: String, data: Data)] = []
+        var index = 0
+        func read16(_ at: Int) -> Int { Int(archive[at]) | Int(archive[at + 1]) << 8 }
+        func read32(_ at: Int) -> Int { read16(at) | read16(at + 2) << 16 }
+        while index + 30 <= archive.count, read32(index) == 0x0403_4B50 {
+            guard read16(index + 8) == 0 else { return nil }
+            let size = read32(index + 18)
+            let nameLength = read16(index + 26)
+            let start = index + 30 + nameLength + read16(index + 28)
+            guard start + size <= archive.count else { return nil }
+            let name = String(decoding: archive[(index + 30)..<(index + 30 + nameLength)], as: UTF8.self)
+            // Paths stay inside the directory they are written to.
+            guard !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else { return nil }
+            result.append((name, Data(archive[start..<(start + size)])))
+            index = start + size
+        }
+        return result
+    }
+}
