@@ -193,3 +193,38 @@ def test_translate_publish_invite_and_member_cannot_publish(demo, browser):
     members = session.get(base + "/orgs/acme/members", allow_redirects=False, timeout=10)
     assert members.status_code == 403
     assert refused.headers["X-Frame-Options"] == "DENY"
+
+
+def test_owner_creates_an_api_key_and_a_webhook(demo, browser):
+    """Settings → API keys and Settings → Webhooks, as an owner uses them: each secret is shown
+    once, the key reads published content at once, and the webhook has its own page."""
+    base = demo.base
+    sign_in(browser, base, "demo@example.com", demo.password)
+
+    browser.get(base + "/settings/api-keys")
+    browser.find_element(By.ID, "key-name").send_keys("Marketing site")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "#create-api-key button[type=submit]"))
+    key = browser.find_element(By.ID, "new-api-key").text
+    assert re.fullmatch(r"bi_pub_[0-9A-Za-z]{38}", key), key
+    assert "Marketing site" in browser.page_source
+    shoot(browser, "api-keys")
+    answer = requests.get(base + "/v1/content/acme/web-app/models/blog/entries", headers={"x-api-key": key}, timeout=10)
+    assert answer.status_code == 200 and answer.json()["total"] >= 1
+    browser.refresh()
+    assert key not in browser.page_source, "a key is shown once"
+
+    browser.get(base + "/settings/webhooks")
+    form = browser.find_element(By.CSS_SELECTOR, "form.new-webhook")
+    # A public address literal: no name to resolve on this offline machine, and not private.
+    form.find_element(By.CSS_SELECTOR, "input[name=url]").send_keys("https://93.184.215.14/hooks/better-i18n")
+    form.find_element(By.CSS_SELECTOR, "input[name=events][value='release.published']").click()
+    submit(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert re.search(r"whsec_[A-Za-z0-9+/=]{40,}", browser.page_source), browser.page_source[:2000]
+    shoot(browser, "webhook-created")
+    browser.get(base + "/settings/webhooks")
+    assert "93.184.215.14" in browser.page_source
+    assert "whsec_" not in browser.page_source, "a signing secret is shown once"
+    shoot(browser, "webhooks")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "table.webhooks a[href^='/settings/webhooks/wh_']"))
+    assert "Rotate secret" in browser.page_source and "Send test" in browser.page_source
+    shoot(browser, "webhook")

@@ -120,7 +120,7 @@ struct APIKeysPage {
       <h2>Keys</h2>
       {{^hasKeys}}<p class="muted">No keys yet.</p>{{/hasKeys}}
       {{#hasKeys}}
-      <table class="grid">
+      <div class="table-wrap"><table class="grid">
         <thead><tr><th>Name</th><th>Project</th><th>Created</th><th>Last used</th><th></th></tr></thead>
         <tbody>
         {{#keys}}
@@ -137,7 +137,7 @@ struct APIKeysPage {
         </tr>
         {{/keys}}
         </tbody>
-      </table>
+      </table></div>
       {{/hasKeys}}
     </section>
     """

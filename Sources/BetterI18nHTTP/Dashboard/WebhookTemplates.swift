@@ -14,14 +14,14 @@ extension Templates {
     {{#organizations}}
     <section class="card">
       <h2>{{name}}</h2>
-      <table class="webhooks">
+      <div class="table-wrap"><table class="webhooks">
         <thead><tr><th>URL</th><th>Events</th><th>Project</th><th>Status</th></tr></thead>
         <tbody>
         {{#webhooks}}
         <tr><td><a href="/settings/webhooks/{{id}}"><code>{{url}}</code></a></td><td>{{events}}</td><td>{{project}}</td><td>{{status}}</td></tr>
         {{/webhooks}}
         </tbody>
-      </table>
+      </table></div>
       <form method="post" action="/settings/webhooks" class="new-webhook">
         <input type="hidden" name="csrf_token" value="{{csrf}}">
         <input type="hidden" name="organization" value="{{id}}">
@@ -82,12 +82,12 @@ extension Templates {
     {{#deliveries}}
     <section class="card delivery">
       <p><code>{{type}}</code> · <code>{{eventID}}</code> · {{createdAt}} · <strong>{{state}}</strong>{{#nextAttempt}} · next attempt {{.}}{{/nextAttempt}}</p>
-      <table class="attempts">
+      <div class="table-wrap"><table class="attempts">
         <thead><tr><th>Time</th><th>Status</th><th>Duration</th><th>Answer (first 1 KB)</th></tr></thead>
         <tbody>
         {{#attempts}}<tr><td>{{at}}</td><td>{{status}}</td><td>{{duration}}</td><td><pre>{{response}}</pre></td></tr>{{/attempts}}
         </tbody>
-      </table>
+      </table></div>
       <form method="post" action="/settings/webhooks/{{webhookID}}/redeliver" class="inline">
         <input type="hidden" name="csrf_token" value="{{csrf}}">
         <input type="hidden" name="delivery" value="{{deliveryID}}">
