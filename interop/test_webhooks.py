@@ -127,7 +127,8 @@ def test_webhooks_end_to_end(world):
     app_scopes = ["keys:read", "keys:write", "translations:write", "translations:publish", "projects:write"]
     app = Installation(server, app_scopes, client=world["app"], project_ids=[web])
     receiver.wait("/app", "grant.created")
-    writer = Installation(server, ["keys:read", "keys:write", "translations:write", "projects:write"], client=world["writer"])
+    writer = Installation(server, ["keys:read", "keys:write", "translations:write", "projects:write", "content:write", "content:publish"],
+                          client=world["writer"])
 
     created = call(server, "POST", f"{API}/{web}/keys", app.token,
                    {"keys": [{"name": "title", "translations": {"en": "Title"}}, {"name": "gone"}]})["created"]
@@ -137,8 +138,17 @@ def test_webhooks_end_to_end(world):
     call(server, "DELETE", f"{API}/{web}/keys", app.token, {"key_ids": [created[1]["id"]]})
     call(server, "POST", f"{API}/{web}/publish", app.token, {})
     call(server, "POST", f"{API}/{mobile}/keys", writer.token, {"keys": [{"name": "elsewhere"}]})
+    # Content: an entry created, updated, published, unpublished and deleted.
+    call(server, "POST", f"{API}/{mobile}/content/models", writer.token, {"slug": "blog", "display_name": "Blog"})
+    entry = call(server, "POST", f"{API}/{mobile}/content/models/blog/entries", writer.token,
+                 {"slug": "hello", "translations": {"en": {"title": "Hello"}}})["id"]
+    call(server, "PATCH", f"{API}/{mobile}/content/entries/{entry}", writer.token, {"translations": {"de": {"title": "Hallo"}}})
+    call(server, "POST", f"{API}/{mobile}/content/entries/{entry}/publish", writer.token, {})
+    call(server, "POST", f"{API}/{mobile}/content/entries/{entry}/unpublish", writer.token, {"languages": ["de"]})
+    call(server, "DELETE", f"{API}/{mobile}/content/entries/{entry}", writer.token, None, expect=(204,))
 
-    for type_ in ["keys.created", "translations.updated", "keys.deleted", "release.published"]:
+    for type_ in ["keys.created", "translations.updated", "keys.deleted", "release.published", "content.entry.created",
+                  "content.entry.updated", "content.entry.published", "content.entry.unpublished", "content.entry.deleted"]:
         event = receiver.wait("/org", type_)[0]
         assert event["headers"]["x-better-i18n-event"] == type_
         assert event["headers"]["webhook-id"] == event["event"]["id"]
@@ -146,6 +156,10 @@ def test_webhooks_end_to_end(world):
     published = receiver.of("/org", "release.published")[0]["event"]["data"]
     assert published["version"] == 1 and published["manifest_url"].endswith("/acme/web/v1/manifest.json")
     assert len(receiver.wait("/org", "keys.created", 2)) == 2        # web and mobile
+    unpublished = receiver.of("/org", "content.entry.unpublished")[0]["event"]
+    assert unpublished["project_id"] == mobile
+    assert unpublished["data"]["entry_id"] == entry and unpublished["data"]["languages"] == ["de"]
+    assert "Hallo" not in json.dumps(unpublished), "events name entries, they do not carry values"
 
     # The app: keys of its own project; not translations or releases (no translations:read),
     # not the mobile project's keys.
@@ -154,6 +168,7 @@ def test_webhooks_end_to_end(world):
     time.sleep(1.0)
     app_types = [d["event"]["type"] for d in receiver.of("/app")]
     assert "translations.updated" not in app_types and "release.published" not in app_types, app_types
+    assert not any(t.startswith("content.") for t in app_types), app_types   # neither content:read nor the project
     assert all(d["event"]["project_id"] == web for d in receiver.of("/app", "keys.created"))
 
     # kill -9 while an attempt is in flight: after a restart it is made again (same webhook-id).
@@ -214,4 +229,5 @@ def test_webhooks_end_to_end(world):
         assert delivery["verified_with"], delivery["path"]
     seen = {d["event"]["type"] for d in receiver.deliveries}
     assert {"release.published", "translations.updated", "keys.created", "keys.deleted", "language.added",
-            "grant.created", "grant.updated", "grant.revoked", "grant.tokens_revoked", "ping"} <= seen
+            "grant.created", "grant.updated", "grant.revoked", "grant.tokens_revoked", "ping", "content.entry.created",
+            "content.entry.updated", "content.entry.published", "content.entry.unpublished", "content.entry.deleted"} <= seen
