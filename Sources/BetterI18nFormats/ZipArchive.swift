@@ -14,35 +14,53 @@ public enum ZipArchive {
     /// An archive built file by file, so a caller can let go of each file once it is added.
     public struct Builder {
         var output: [UInt8] = []
-        var central: [UInt8] = []
-        var count = 0
+        var writer = Writer()
 
         public init() {}
 
         public mutating func add(_ name: String, _ bytes: [UInt8]) {
+            writer.add(name, bytes) { output += $0 }
+        }
+
+        public mutating func finish() -> [UInt8] {
+            writer.finish { output += $0 }
+            return output
+        }
+    }
+
+    /// An archive written member by member to `write` as it goes (an export's spool file or
+    /// answer): only the central directory is kept, never the archive. Each member's checksum
+    /// is taken over its bytes before its header is written, so no data descriptors are needed
+    /// and the bytes are those of ``Builder``.
+    public struct Writer {
+        var central: [UInt8] = []
+        var offset = 0
+        var count = 0
+
+        public init() {}
+
+        public mutating func add(_ name: String, _ bytes: [UInt8], to write: ([UInt8]) throws -> Void) rethrows {
             let name = Array(name.utf8)
             let crc = ZipArchive.checksum(bytes)
-            let offset = UInt32(output.count)
+            let offset = UInt32(self.offset)
             let size = UInt32(bytes.count)
             count += 1
-            // Local file header.
-            for part in [le32(0x0403_4B50), le16(20), le16(0x0800), le16(0), le16(0), le16(0x21),
-                         le32(crc), le32(size), le32(size), le16(UInt16(name.count)), le16(0), name] {
-                output.append(contentsOf: part)
-            }
-            output.append(contentsOf: bytes)
+            let header = le32(0x0403_4B50) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
+                + le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + name
+            try write(header)
+            try write(bytes)
+            self.offset += header.count + bytes.count
             // Central directory header.
             central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
             central += le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0)
             central += le32(0) + le32(offset) + name
         }
 
-        public mutating func finish() -> [UInt8] {
-            let centralOffset = UInt32(output.count)
-            output += central
-            output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(count)) + le16(UInt16(count))
-            output += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
-            return output
+        public mutating func finish(to write: ([UInt8]) throws -> Void) rethrows {
+            let end = le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(count)) + le16(UInt16(count))
+                + le32(UInt32(central.count)) + le32(UInt32(offset)) + le16(0)
+            try write(central + end)
+            offset += central.count + end.count
         }
     }
 
