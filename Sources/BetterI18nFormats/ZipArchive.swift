@@ -5,33 +5,19 @@ import BetterI18nCore
 /// extra fields, so the same files always give the same bytes. Stored rather than deflated: the
 /// files are small next to the 5 MiB an import takes, and HTTP compression can do the rest.
 public enum ZipArchive {
+    /// A whole archive in memory (small archives, tests); exports use ``Writer``.
     public static func make(_ files: [(name: String, bytes: [UInt8])]) -> [UInt8] {
-        var builder = Builder()
-        for file in files { builder.add(file.name, file.bytes) }
-        return builder.finish()
-    }
-
-    /// An archive built file by file, so a caller can let go of each file once it is added.
-    public struct Builder {
         var output: [UInt8] = []
         var writer = Writer()
-
-        public init() {}
-
-        public mutating func add(_ name: String, _ bytes: [UInt8]) {
-            writer.add(name, bytes) { output += $0 }
-        }
-
-        public mutating func finish() -> [UInt8] {
-            writer.finish { output += $0 }
-            return output
-        }
+        for file in files { writer.add(file.name, file.bytes) { output += $0 } }
+        writer.finish { output += $0 }
+        return output
     }
 
     /// An archive written member by member to `write` as it goes (an export's spool file or
     /// answer): only the central directory is kept, never the archive. Each member's checksum
     /// is taken over its bytes before its header is written, so no data descriptors are needed
-    /// and the bytes are those of ``Builder``.
+    /// and the bytes are those of ``make(_:)``.
     public struct Writer {
         var central: [UInt8] = []
         var offset = 0

@@ -60,18 +60,4 @@ public final class ExportSpool: @unchecked Sendable {
             return result
         }
     }
-
-    /// The whole file (tests and small callers).
-    public func bytes() throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var offset = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while offset < count {
-                let read = try read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
-                guard read > 0 else { throw Failure(description: "an export file ended early") }
-                offset += read
-            }
-        }
-        return bytes
-    }
 }
