@@ -24,6 +24,21 @@ public enum FileFormats {
         }
     }
 
+    /// One file as ``write(_:_:)`` gives it, handed to `output` in pieces rather than whole:
+    /// String Catalogs (every language in one file) key by key, the others file by file.
+    public static func write(_ format: FileFormat, _ document: ExportDocument,
+                             to output: (UnsafeRawBufferPointer) throws -> Void) rethrows -> [FormatNote] {
+        if format == .xcstrings {
+            return try StringCatalog.write(document) { text in
+                var text = text
+                try text.withUTF8 { try output(UnsafeRawBufferPointer($0)) }
+            }
+        }
+        let file = write(format, document)
+        try file.bytes.withUnsafeBytes { try output($0) }
+        return file.notes
+    }
+
     /// Reads a file: UTF-8 without BOM, parsed by the format's reader; every problem at once
     /// as a ``FormatFailure``.
     public static func read(_ format: FileFormat, _ bytes: [UInt8]) throws -> ImportDocument {

@@ -120,9 +120,21 @@ enum ARB {
 /// Apple String Catalogs (`.xcstrings`), in the layout Xcode writes: every language of a
 /// namespace in one file, plurals as `variations.plural`, placeholders as `%@`/`%lld`.
 enum StringCatalog {
-    /// Written key by key (a tree of the whole catalog cost several times the file in memory),
-    /// in the layout `JSONWriter` gives a whole document.
+    /// The whole file at once (tests, and comparing two values as written).
     static func write(_ document: ExportDocument) -> ExportedFile {
+        var bytes: [UInt8] = []
+        let notes = write(document) { text in bytes += text.utf8 }
+        return ExportedFile(name: "", bytes: bytes, notes: notes)
+    }
+
+    /// Bytes written before the text written so far is handed on.
+    static let flushBytes = 256 * 1024
+
+    /// Written key by key (a tree of the whole catalog cost several times the file in memory),
+    /// in the layout `JSONWriter` gives a whole document, and handed to `flush` in pieces of
+    /// about ``flushBytes``: the catalog holds every language, the largest file of an export,
+    /// and is never whole in memory.
+    static func write(_ document: ExportDocument, flush: (String) throws -> Void) rethrows -> [FormatNote] {
         var notes: [FormatNote] = []
         var writer = JSONWriter(colon: " : ")
         writer.output += "{\n  \"sourceLanguage\" : "
@@ -156,9 +168,14 @@ enum StringCatalog {
             writer.output += " : "
             writer.write(.object(members), indent: 2)
             writer.output += index == document.entries.count - 1 ? "\n  }" : ",\n"
+            if writer.output.utf8.count >= flushBytes {
+                try flush(writer.output)
+                writer.output.removeAll(keepingCapacity: true)
+            }
         }
         writer.output += ",\n  \"version\" : \"1.0\"\n}\n"
-        return ExportedFile(name: "", bytes: Array(writer.output.utf8), notes: notes)
+        try flush(writer.output)
+        return notes
     }
 
     private static func unit(_ text: String) -> JSONWriter.Value {

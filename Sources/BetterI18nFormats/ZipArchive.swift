@@ -5,44 +5,48 @@ import BetterI18nCore
 /// extra fields, so the same files always give the same bytes. Stored rather than deflated: the
 /// files are small next to the 5 MiB an import takes, and HTTP compression can do the rest.
 public enum ZipArchive {
+    /// A whole archive in memory (small archives, tests); exports use ``Writer``.
     public static func make(_ files: [(name: String, bytes: [UInt8])]) -> [UInt8] {
-        var builder = Builder()
-        for file in files { builder.add(file.name, file.bytes) }
-        return builder.finish()
+        var output: [UInt8] = []
+        var writer = Writer()
+        for file in files { writer.add(file.name, file.bytes) { output += $0 } }
+        writer.finish { output += $0 }
+        return output
     }
 
-    /// An archive built file by file, so a caller can let go of each file once it is added.
-    public struct Builder {
-        var output: [UInt8] = []
+    /// An archive written member by member to `write` as it goes (an export's spool file or
+    /// answer): only the central directory is kept, never the archive. Each member's checksum
+    /// is taken over its bytes before its header is written, so no data descriptors are needed
+    /// and the bytes are those of ``make(_:)``.
+    public struct Writer {
         var central: [UInt8] = []
+        var offset = 0
         var count = 0
 
         public init() {}
 
-        public mutating func add(_ name: String, _ bytes: [UInt8]) {
+        public mutating func add(_ name: String, _ bytes: [UInt8], to write: ([UInt8]) throws -> Void) rethrows {
             let name = Array(name.utf8)
             let crc = ZipArchive.checksum(bytes)
-            let offset = UInt32(output.count)
+            let offset = UInt32(self.offset)
             let size = UInt32(bytes.count)
             count += 1
-            // Local file header.
-            for part in [le32(0x0403_4B50), le16(20), le16(0x0800), le16(0), le16(0), le16(0x21),
-                         le32(crc), le32(size), le32(size), le16(UInt16(name.count)), le16(0), name] {
-                output.append(contentsOf: part)
-            }
-            output.append(contentsOf: bytes)
+            let header = le32(0x0403_4B50) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
+                + le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + name
+            try write(header)
+            try write(bytes)
+            self.offset += header.count + bytes.count
             // Central directory header.
             central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0x0800) + le16(0) + le16(0) + le16(0x21)
             central += le32(crc) + le32(size) + le32(size) + le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0)
             central += le32(0) + le32(offset) + name
         }
 
-        public mutating func finish() -> [UInt8] {
-            let centralOffset = UInt32(output.count)
-            output += central
-            output += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(count)) + le16(UInt16(count))
-            output += le32(UInt32(central.count)) + le32(centralOffset) + le16(0)
-            return output
+        public mutating func finish(to write: ([UInt8]) throws -> Void) rethrows {
+            let end = le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(count)) + le16(UInt16(count))
+                + le32(UInt32(central.count)) + le32(UInt32(offset)) + le16(0)
+            try write(central + end)
+            offset += central.count + end.count
         }
     }
 

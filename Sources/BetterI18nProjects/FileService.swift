@@ -27,7 +27,8 @@ public struct FileService: Sendable {
         /// The file name for `Content-Disposition`.
         public var name: String
         public var mediaType: String
-        public var bytes: [UInt8]
+        /// The file, written out: read it back in slices to send it.
+        public var file: ExportSpool
         /// What the format could not express, per key.
         public var notes: [FormatNote]
     }
@@ -75,8 +76,11 @@ public struct FileService: Sendable {
         let namespaces = try namespace.map { [try NamespaceName($0).value] } ?? byNamespace.keys.sorted(by: ReleaseContent.byteOrder)
         var notes: [FormatNote] = []
         let fileCount = namespaces.count * (format.holdsAllLanguages ? 1 : languages.count)
-        // Several files go into the zip one by one, each let go of once added.
-        var archive = ZipArchive.Builder()
+        // Written to the spool as made: one file alone, or member by member into a zip, each
+        // member let go of once written; never the whole answer in memory.
+        let spool = try ExportSpool()
+        var archive = ZipArchive.Writer()
+        var singleName: String?
         for space in namespaces {
             let entries = (byNamespace.removeValue(forKey: space) ?? []).sorted { ReleaseContent.byteOrder($0.key, $1.key) }
             let documents: [(String, ExportDocument)] = format.holdsAllLanguages
@@ -87,15 +91,23 @@ public struct FileService: Sendable {
                      ExportDocument(sourceLanguage: project.sourceLanguage.value, languages: [language], namespace: space, entries: entries))
                 }
             for (name, document) in documents {
-                let file = FileFormats.write(format, document)
-                notes += file.notes
                 if fileCount == 1 {
-                    return Export(name: name.replacingOccurrences(of: "/", with: "."), mediaType: format.mediaType, bytes: file.bytes, notes: notes)
+                    notes += try FileFormats.write(format, document, to: spool.append)
+                    singleName = name.replacingOccurrences(of: "/", with: ".")
+                } else {
+                    // A member's checksum and size go before its bytes: it is made whole (one
+                    // language of one namespace) and written at once.
+                    let file = FileFormats.write(format, document)
+                    notes += file.notes
+                    try archive.add(name, file.bytes, to: spool.append)
                 }
-                archive.add(name, file.bytes)
             }
         }
-        return Export(name: "translations-\(format.rawValue).zip", mediaType: "application/zip", bytes: archive.finish(), notes: notes)
+        if fileCount == 1, let singleName {
+            return Export(name: singleName, mediaType: format.mediaType, file: spool, notes: notes)
+        }
+        try archive.finish(to: spool.append)
+        return Export(name: "translations-\(format.rawValue).zip", mediaType: "application/zip", file: spool, notes: notes)
     }
 
     /// The languages asked for (comma list), source first then in byte order; all by default.

@@ -207,6 +207,47 @@ import Testing
         }
     }
 
+    /// Exports far larger than the 256 KiB pieces they are written to the spool and sent in (a
+    /// String Catalog handed on many times, zip members each larger than a slice) arrive whole,
+    /// with their exact length, and come out the same again after a round trip.
+    @Test func largeExportsAreWrittenAndSentInPiecesWhole() async throws {
+        try await withFiles { files, world in
+            let source = world.projects[0].id.rawValue, target = world.projects[1].id.rawValue
+            for project in [source, target] {
+                let added = try await files.partner.call("/api/oauth-client/v1/projects/\(project)/languages", method: .post,
+                                                         token: files.token, json: ["code": "ja"])
+                #expect(added.status == .created)
+            }
+            let padding = String(repeating: "lorem ipsum ", count: 16)
+            for language in ["en", "ja"] {
+                let entries = (0..<3_000).map { "\"screen.item_\($0)\": \"\(language) {name} \($0) \(padding)\"" }
+                let file = Array(("{\n" + entries.joined(separator: ",\n") + "\n}").utf8)
+                let result = try files.json(try await files.importFile(source, "format=json-flat&language=\(language)&on_conflict=update", file))
+                #expect(result["created"] as? Int == (language == "en" ? 3_000 : 0), "\(result)")
+            }
+            // json-flat first: its round trip gives the target the source's values, which the
+            // String Catalog's import then finds unchanged.
+            for format in [FileFormat.jsonFlat, .xcstrings] {
+                let first = try await files.export(source, "format=\(format.rawValue)&languages=en,ja")
+                #expect(first.status == .ok)
+                #expect(first.headers[.contentLength] == String(first.body.readableBytes))
+                let exported = try Self.files(first)
+                #expect(exported.count == (format.holdsAllLanguages ? 1 : 2))
+                for file in exported.sorted(by: { lhs, _ in lhs.name.contains("/en.") }) {
+                    #expect(file.bytes.count > (format.holdsAllLanguages ? 6 : 2) * 256 * 1024, "\(file.name): \(file.bytes.count) bytes")
+                    let object = try #require(try JSONSerialization.jsonObject(with: Data(file.bytes)) as? [String: Any], "\(file.name)")
+                    let strings = (format.holdsAllLanguages ? object["strings"] as? [String: Any] : object) ?? [:]
+                    #expect(strings.count >= 3_000, "\(file.name): \(strings.count) keys")
+                    var query = "format=\(format.rawValue)&on_conflict=update"
+                    if !format.holdsAllLanguages { query += "&language=" + file.name.split(separator: "/").last!.split(separator: ".").first! }
+                    #expect(try await files.importFile(target, query, file.bytes).status == .ok, "\(format) \(file.name)")
+                }
+                let second = try await files.export(target, "format=\(format.rawValue)&languages=en,ja")
+                #expect(second.body.readableBytesView.elementsEqual(first.body.readableBytesView), "\(format)")
+            }
+        }
+    }
+
     @Test func importNeedsBothKeysAndTranslationsWrite() async throws {
         try await withFiles { files, world in
             let project = world.projects[0].id.rawValue

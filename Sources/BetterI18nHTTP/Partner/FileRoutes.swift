@@ -54,14 +54,19 @@ struct FileRoutes {
             let printable = String(String.UnicodeScalarView(note.description.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? $0 : "?" }))
             headers.append(HTTPFields.Element(name: HTTPFields.Element.Name("X-Export-Note")!, value: printable))
         }
-        // Sent in slices rather than copied whole into one buffer: an export can be tens of MB.
-        let bytes = file.bytes
-        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
-            var start = 0
-            while start < bytes.count {
-                let end = min(start + Self.sliceBytes, bytes.count)
-                try await writer.write(ByteBuffer(bytes: bytes[start..<end]))
-                start = end
+        // Read back from the spool in slices straight into the buffers that are sent: the
+        // server holds one slice of an export of tens of MB, not the export.
+        let spool = file.file
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentLength: spool.count) { writer in
+            var offset = 0
+            while offset < spool.count {
+                var buffer = ByteBufferAllocator().buffer(capacity: Self.sliceBytes)
+                let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.sliceBytes) { space in
+                    try spool.read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: space.prefix(Self.sliceBytes)))
+                }
+                guard read > 0 else { break }
+                offset += read
+                try await writer.write(buffer)
             }
             try await writer.finish(nil)
         })
