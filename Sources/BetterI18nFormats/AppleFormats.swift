@@ -21,25 +21,11 @@ enum AppleStrings {
             if let description = entry.description {
                 output += "/* " + description.replacingOccurrences(of: "*/", with: "* /") + " */\n"
             }
-            output += quote(entry.key) + " = " + quote(text) + ";\n\n"
+            output += QuotedLiteral.quote(entry.key) + " = " + QuotedLiteral.quote(text) + ";\n\n"
         }
         return ExportedFile(name: "", bytes: Array(output.utf8), notes: notes)
     }
 
-    static func quote(_ text: String) -> String {
-        var output = "\""
-        for character in text.unicodeScalars {
-            switch character {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\t": output += "\\t"
-            case "\r": output += "\\r"
-            default: output.unicodeScalars.append(character)
-            }
-        }
-        return output + "\""
-    }
 
     static func read(_ text: String) throws -> ImportDocument {
         var scanner = Scanner(characters: Array(text.unicodeScalars))

@@ -13,7 +13,7 @@ enum Gettext {
         var output = "msgid \"\"\nmsgstr \"\"\n"
         for header in ["Language: \(language)", "MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8",
                        "Content-Transfer-Encoding: 8bit", "Plural-Forms: \(rules.header)"] {
-            output += quote(header + "\n") + "\n"
+            output += QuotedLiteral.quote(header + "\n") + "\n"
         }
         for entry in document.entries {
             guard let sourceValue = entry.values[document.sourceLanguage] else {
@@ -24,13 +24,13 @@ enum Gettext {
             if let description = entry.description {
                 for line in description.split(separator: "\n", omittingEmptySubsequences: false) { output += "#. " + line + "\n" }
             }
-            output += "msgctxt " + quote(entry.key) + "\n"
+            output += "msgctxt " + QuotedLiteral.quote(entry.key) + "\n"
             let value = entry.values[language]
             if let sourcePlural = ICUMessage(parsing: sourceValue).singlePlural {
                 let one = sourcePlural.cases.first { $0.category == "one" } ?? sourcePlural.cases.first { $0.category == "other" }
                 let other = sourcePlural.cases.first { $0.category == "other" }
-                output += "msgid " + quote(one?.message.render(inPlural: true) ?? "") + "\n"
-                output += "msgid_plural " + quote(other?.message.render(inPlural: true) ?? "") + "\n"
+                output += "msgid " + QuotedLiteral.quote(one?.message.render(inPlural: true) ?? "") + "\n"
+                output += "msgid_plural " + QuotedLiteral.quote(other?.message.render(inPlural: true) ?? "") + "\n"
                 var forms = Array(repeating: "", count: rules.categories.count)
                 if let value {
                     if let plural = ICUMessage(parsing: value).singlePlural {
@@ -49,29 +49,15 @@ enum Gettext {
                         forms = forms.map { _ in value }
                     }
                 }
-                for (index, form) in forms.enumerated() { output += "msgstr[\(index)] " + quote(form) + "\n" }
+                for (index, form) in forms.enumerated() { output += "msgstr[\(index)] " + QuotedLiteral.quote(form) + "\n" }
             } else {
-                output += "msgid " + quote(sourceValue) + "\n"
-                output += "msgstr " + quote(value ?? "") + "\n"
+                output += "msgid " + QuotedLiteral.quote(sourceValue) + "\n"
+                output += "msgstr " + QuotedLiteral.quote(value ?? "") + "\n"
             }
         }
         return ExportedFile(name: "", bytes: Array(output.utf8), notes: notes)
     }
 
-    static func quote(_ text: String) -> String {
-        var output = "\""
-        for character in text.unicodeScalars {
-            switch character {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\t": output += "\\t"
-            case "\r": output += "\\r"
-            default: output.unicodeScalars.append(character)
-            }
-        }
-        return output + "\""
-    }
 
     /// One entry as read: its keywords' strings and comments.
     private struct Entry {

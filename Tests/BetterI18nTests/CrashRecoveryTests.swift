@@ -114,23 +114,18 @@ private final class Latest: Sendable {
 
 /// `better-i18n serve` as a child process on a free port.
 private final class ServerProcess: Sendable {
-    private let process: Process
+    private let process: ChildProcess
     let base: String
     private let session: URLSession
 
     init(binary: String, databaseURL: String) async throws {
         let port = Int.random(in: 20_000...60_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
+        let process = try ChildProcess(binary, arguments: [
             "serve", "--host", "127.0.0.1", "--port", "\(port)", "--database-url", databaseURL,
             "--refresh-reuse-grace", "120", "--token-rate-limit-per-minute", "10000000", "--log-level", "error",
             // PostgreSQL needs the key every instance shares; SQLite would make its own file.
             "--secret-key", String(repeating: "5a", count: 32),
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        ])
         self.process = process
         base = "http://127.0.0.1:\(port)"
         let configuration = URLSessionConfiguration.ephemeral
@@ -168,8 +163,50 @@ private final class ServerProcess: Sendable {
 
     /// SIGKILL: no shutdown, no flush — what a power cut leaves of the process, not of the disk.
     func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill()
+    }
+}
+
+/// A child process started with `posix_spawn`, its output thrown away. Not Foundation's
+/// `Process`: on Linux its `run()` over-reads `/proc/self/fd` entries and crashes now and then
+/// in a test process with many descriptors open (swift-corelibs-foundation PR #5472).
+private final class ChildProcess: Sendable {
+    private let pid: pid_t
+    private let exited = Mutex(false)
+
+    struct SpawnFailed: Error { let code: Int32 }
+
+    init(_ path: String, arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard code == 0 else { throw SpawnFailed(code: code) }
+        self.pid = pid
+    }
+
+    var isRunning: Bool {
+        exited.withLock { exited in
+            guard !exited else { return false }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+            return !exited
+        }
+    }
+
+    /// SIGKILL, then reaps the process.
+    func kill() {
+        exited.withLock { exited in
+            guard !exited else { return }
+            _ = Glibc.kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+            exited = true
+        }
     }
 }
