@@ -119,8 +119,9 @@ private final class ServerProcess: Sendable {
     private let session: URLSession
 
     init(binary: String, databaseURL: String) async throws {
-        let port = Int.random(in: 20_000...60_000)
-        let process = try ChildProcess(binary, arguments: [
+        let port = try ChildProcess.freePort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("better-i18n-crash-\(UUID().uuidString).log").path
+        let process = try ChildProcess(binary, log: log, arguments: [
             "serve", "--host", "127.0.0.1", "--port", "\(port)", "--database-url", databaseURL,
             "--refresh-reuse-grace", "120", "--token-rate-limit-per-minute", "10000000", "--log-level", "error",
             // PostgreSQL needs the key every instance shares; SQLite would make its own file.
@@ -136,14 +137,22 @@ private final class ServerProcess: Sendable {
                (response as? HTTPURLResponse)?.statusCode == 200 {
                 return
             }
-            guard process.isRunning else { throw ServerFailed() }
+            guard process.isRunning else { throw ServerFailed(log: Self.tail(log)) }
             try await Task.sleep(for: .milliseconds(100))
         }
         kill()
-        throw ServerFailed()
+        throw ServerFailed(log: Self.tail(log))
     }
 
-    struct ServerFailed: Error {}
+    /// What the server said before it failed, so a failure explains itself.
+    private static func tail(_ path: String) -> String {
+        String((try? String(contentsOfFile: path, encoding: .utf8))?.suffix(2000) ?? "")
+    }
+
+    struct ServerFailed: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "the server did not start: \(log)" }
+    }
     struct Refused: Error { let status: Int }
 
     /// A refresh grant; the new refresh token, or an error.
@@ -176,18 +185,34 @@ private final class ChildProcess: Sendable {
 
     struct SpawnFailed: Error { let code: Int32 }
 
-    init(_ path: String, arguments: [String]) throws {
+    init(_ path: String, log: String, arguments: [String]) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, path, &actions, nil, argv, environ)
         guard code == 0 else { throw SpawnFailed(code: code) }
         self.pid = pid
+    }
+
+    /// A loopback port nobody listens on now: the kernel picks it for a socket bound to port 0.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SpawnFailed(code: errno) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw SpawnFailed(code: errno) }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     var isRunning: Bool {
