@@ -99,11 +99,22 @@ public struct WebhookDispatcher: Service {
             let claimed = taken.claimed
             guard !claimed.isEmpty else { return taken.fannedOut }
             let preparation = BatchPreparation(dispatcher: self, at: now)
-            let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
+            let outcomes = await withTaskGroup(of: DeliveryOutcome?.self) { group in
                 for delivery in claimed {
                     group.addTask { await attempt(delivery, preparation: preparation) }
                 }
-                return await group.reduce(into: []) { $0.append($1) }
+                // One timer for the batch: its attempts all start now, so cancelling those still
+                // running when it fires is each one's deadline.
+                group.addTask { [timeout = sender.timeout] in
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+                var outcomes: [DeliveryOutcome] = []
+                while let next = await group.next() {
+                    if let outcome = next { outcomes.append(outcome) }
+                    if next == nil || outcomes.count == claimed.count { group.cancelAll() }
+                }
+                return outcomes
             }
             await record(outcomes)
             return max(taken.fannedOut, claimed.count)
@@ -129,21 +140,25 @@ public struct WebhookDispatcher: Service {
         }
     }
 
-    /// Sends one delivery and says what came of it.
+    /// Sends one delivery and says what came of it. Within a batch (`preparation` given) the
+    /// batch's timer is the deadline; alone, the sender keeps its own.
     func attempt(_ delivery: ClaimedDelivery, preparation: BatchPreparation? = nil) async -> DeliveryOutcome {
         let started = clock.now()
         let clockStart = ContinuousClock.now
         var retryable = true
         let answer: WebhookSender.Answer
         do {
-            let preparation = preparation ?? BatchPreparation(dispatcher: self, at: started)
-            try await preparation.check(delivery.webhook.url)
-            let secrets = try await preparation.secrets(of: delivery.webhook)
-            let body = Array(delivery.body.utf8)
-            answer = await sender.send(
-                url: delivery.webhook.url, body: delivery.body, type: delivery.eventType,
-                signature: WebhookSignature(eventID: delivery.eventID, body: body, at: started, secrets: secrets)
-            )
+            let shared = preparation ?? BatchPreparation(dispatcher: self, at: started)
+            try await shared.check(delivery.webhook.url)
+            let secrets = try await shared.secrets(of: delivery.webhook)
+            let signature = WebhookSignature(eventID: delivery.eventID, body: Array(delivery.body.utf8), at: started, secrets: secrets)
+            if preparation == nil {
+                answer = await sender.send(url: delivery.webhook.url, body: delivery.body, type: delivery.eventType, signature: signature)
+            } else {
+                answer = await sender.sendWithinCallersDeadline(
+                    url: delivery.webhook.url, body: delivery.body, type: delivery.eventType, signature: signature
+                )
+            }
         } catch let error as ValidationError {
             // Refused by the URL policy: logged and failed, not retried.
             retryable = false
