@@ -10,16 +10,28 @@ loopback (asyncio, in its own process, answering 200 at once).
   3. release.published latency with an empty queue (target p95 ≤ 1 s): from the publish
      request's start to the delivery's arrival, over --publishes publishes.
 
-Needs wrk (apt-get install wrk) and python3 with requests.
-Run: python3 bench/webhook_bench.py [--duration 10] [--no-build]
+The receiver is part of the rig, not of the server, and shares the machine's cores with it.
+For part 1 it is nginx answering 204 (`--receiver nginx`, the default: a few microseconds of
+CPU per delivery) or the asyncio receiver (`--receiver python`, which costs the server a
+noticeable share of a core at a thousand deliveries a second). Parts 2 and 3 count arrivals,
+so they always use the asyncio receiver. `--writes-only` runs part 1 alone.
+
+Compare two builds in one session with BENCH_BINARY=/path/to/better-i18n (see common.py).
+
+Needs wrk and nginx (apt-get install wrk nginx) and python3 with requests.
+Run: python3 bench/webhook_bench.py [--duration 10] [--no-build] [--receiver nginx|python] [--writes-only]
 """
 import argparse
 import asyncio
 import json
 import multiprocessing
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 import requests
@@ -63,6 +75,48 @@ def receive(port, counter, arrivals, ready):
     asyncio.run(main())
 
 
+def nginx_receiver():
+    """nginx (one worker) answering every POST with 204 at once: a receiver whose own CPU
+    hardly shows beside the server's. Returns (port, work directory)."""
+    from common import free_port
+    work = tempfile.mkdtemp(prefix="better-i18n-receiver-")
+    port = free_port()
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ return 204; }}
+    }}
+}}
+""")
+    subprocess.run(["nginx", "-c", conf, "-p", work], check=True)
+    time.sleep(0.3)
+    return port, work
+
+
+def stop_nginx(work):
+    try:
+        with open(os.path.join(work, "nginx.pid")) as f:
+            os.kill(int(f.read().strip()), signal.SIGQUIT)
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.3)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def wait_quiet(counter, seconds=1.0, timeout=120):
     """Until no delivery has arrived for `seconds`: the queue is empty."""
     deadline = time.time() + timeout
@@ -76,6 +130,10 @@ def wait_quiet(counter, seconds=1.0, timeout=120):
     sys.exit("deliveries never settled")
 
 
+class WritesOnly(Exception):
+    """Ends the run after part 1."""
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
@@ -84,6 +142,9 @@ def main():
     parser.add_argument("--burst", type=int, default=600, help="writes in the backlog burst (× 10 webhooks)")
     parser.add_argument("--publishes", type=int, default=30)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--receiver", choices=["nginx", "python"], default="nginx",
+                        help="the subscriber's receiver in part 1 (parts 2 and 3 always count with the asyncio one)")
+    parser.add_argument("--writes-only", action="store_true", help="part 1 alone")
     args = parser.parse_args()
     if not args.no_build:
         build_release()
@@ -97,6 +158,18 @@ def main():
     receiver.start()
     ready.wait(10)
     hook = f"http://127.0.0.1:{port}"
+    nginx_work = None
+    write_hook = hook
+    if args.receiver == "nginx":
+        nginx_port, nginx_work = nginx_receiver()
+        write_hook = f"http://127.0.0.1:{nginx_port}"
+
+    def settle():
+        """The subscriber's backlog is delivered (counted when the asyncio receiver gets it)."""
+        if args.receiver == "python":
+            wait_quiet(counter)
+        else:
+            time.sleep(2)
 
     def prepared(suffix):
         """A server with one key and an installation token that may write and publish it."""
@@ -122,19 +195,21 @@ def main():
     server = prepared("")
     plain = prepared("b")
     try:
-        server.admin("create-webhook", "--org", "bench", "--url", hook + "/translations", "--events", "translations.updated")
+        server.admin("create-webhook", "--org", "bench", "--url", write_hook + "/translations", "--events", "translations.updated")
         auth = {"Authorization": "Bearer " + server.token}
         path = server.path
         without, with_hook, single_without, single_with = [], [], [], []
         for _ in range(3):
             without.append(put_round(plain))
             with_hook.append(put_round(server))
-            wait_quiet(counter)
+            settle()
             # One connection: the write's own latency, with the machine not saturated.
             single_without.append(put_round(plain, 1, 1))
             single_with.append(put_round(server, 1, 1))
-            wait_quiet(counter)
+            settle()
         plain.stop()
+        if args.writes_only:
+            raise WritesOnly()
 
         # 2. Sustained delivery rate: a backlog of burst × 10 deliveries.
         for index in range(9):
@@ -143,18 +218,22 @@ def main():
         wait_quiet(counter)
         start_count = counter.value
         session = requests.Session()
+        cpu_before = cpu_seconds(server.process.pid)
         burst_started = time.time()
         for index in range(args.burst):
             session.put(f"{server.base}{path}/translations", headers=auth,
                         json={"translations": [{"key": "bench.title", "namespace": "bench", "language": "de", "value": f"B {index}"}]})
         burst_written = time.time()
-        expected = start_count + args.burst * 11   # 10 new webhooks + the translations one
+        # 10 new webhooks, and the translations one when it points at this receiver.
+        expected = start_count + args.burst * (11 if args.receiver == "python" else 10)
         deadline = time.time() + 300
         samples = []
         while counter.value < expected and time.time() < deadline:
             samples.append((time.time(), counter.value))
             time.sleep(0.05)
         drained = time.time()
+        # Server CPU per delivery: the burst's writes are in it too, so an upper bound.
+        cpu_per_delivery = (cpu_seconds(server.process.pid) - cpu_before) / max(1, counter.value - start_count)
         delivered = counter.value - start_count
         rate = delivered / (drained - burst_started)
         # The steady part: from when the burst's writes were done to the end (the queue only drains).
@@ -180,11 +259,15 @@ def main():
             time.sleep(0.5)
         latencies.sort()
         p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    except WritesOnly:
+        pass
     finally:
         server.stop()
         if plain.process.poll() is None:
             plain.stop()
         receiver.terminate()
+        if nginx_work:
+            stop_nginx(nginx_work)
 
     rows = [("PUT, no subscription, saturated", median_run(without)),
             ("PUT, one subscription, saturated", median_run(with_hook)),
@@ -192,13 +275,17 @@ def main():
             ("PUT, one subscription, 1 connection", median_run(single_with))]
     print_table(f"Writes that raise an event, release build, SQLite, {os.cpu_count()} cores; saturated: wrk "
                 f"{args.threads} threads × {args.connections} connections; {args.duration} s × 3 rounds (medians). "
-                f"The receiver (Python) and the sender share the machine with wrk and the server.",
+                f"Receiver: {'nginx answering 204' if args.receiver == 'nginx' else 'Python asyncio'}; it and the sender "
+                f"share the machine with wrk and the server. Binary: {os.environ.get('BENCH_BINARY', 'this checkout')}.",
                 rows, {"PUT, no subscription, saturated": "PUT, no subscription, saturated",
                        "PUT, one subscription, saturated": "PUT, no subscription, saturated",
                        "PUT, no subscription, 1 connection": "PUT, no subscription, 1 connection",
                        "PUT, one subscription, 1 connection": "PUT, no subscription, 1 connection"})
+    if args.writes_only:
+        return
     print(f"\nDeliveries to a loopback receiver: {delivered} in {drained - burst_started:.2f} s = {rate:.0f}/s overall, "
-          f"{steady:.0f}/s while only draining (target ≥ 500/s)")
+          f"{steady:.0f}/s while only draining (target ≥ 500/s); server CPU {cpu_per_delivery * 1e6:.0f} µs per delivery "
+          f"(the burst's writes included)")
     print(f"release.published with an empty queue: p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, "
           f"max {latencies[-1]:.0f} ms over {len(latencies)} publishes (target p95 ≤ 1000 ms)")
 

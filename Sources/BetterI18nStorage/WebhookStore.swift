@@ -5,9 +5,11 @@ import Foundation
 ///
 /// Events are written by the storage method of the change they report, in its transaction
 /// (`events:` parameters elsewhere in ``Storage``); ``recordEvents(_:)`` is for changes that
-/// are nothing but the event. The dispatcher then, each step one short write transaction,
-/// fans events out into deliveries (``fanOutEvents(limit:at:)``), claims due deliveries
-/// (``claimDeliveries(limit:at:lease:)``) and records each attempt (``completeDelivery(_:)``).
+/// are nothing but the event. The dispatcher then needs two short write transactions per batch
+/// of deliveries: one fans new events out and claims what is due
+/// (``fanOutAndClaim(fanOutLimit:claimLimit:at:lease:)``), one records the batch's attempts
+/// (``completeDeliveries(_:disableAfter:)``). Each writes with a few multi-row statements, not
+/// a few per delivery, so it holds SQLite's one writer (which request writes share) briefly.
 public protocol WebhookStore: Sendable {
     /// Throws ``StorageError/conflict(_:)`` when the app has a webhook already.
     func createWebhook(_ webhook: Webhook) async throws
@@ -28,6 +30,9 @@ public protocol WebhookStore: Sendable {
     /// on PostgreSQL rows another instance holds are skipped) and creates a pending delivery
     /// for every webhook that should get each. Returns the events handled.
     func fanOutEvents(limit: Int, at time: Date) async throws -> Int
+    /// ``fanOutEvents(limit:at:)`` then ``claimDeliveries(limit:at:lease:)`` in one write
+    /// transaction: the deliveries just created are claimed by the same pass that made them.
+    func fanOutAndClaim(fanOutLimit: Int, claimLimit: Int, at time: Date, lease: TimeInterval) async throws -> FanOutAndClaim
     /// Whether anything may be waiting: events to fan out or deliveries due. A read, so idle
     /// dispatchers poll without taking the writer.
     func hasDeliveryWork(at time: Date) async throws -> Bool
@@ -52,4 +57,15 @@ public protocol WebhookStore: Sendable {
     /// Deletes attempts, finished deliveries and fanned-out events older than `before`, at
     /// most `batchSize` rows of each; returns the rows deleted.
     func pruneDeliveries(before: Date, batchSize: Int) async throws -> Int
+}
+
+/// What one dispatcher pass took: events fanned out and the deliveries it now holds.
+public struct FanOutAndClaim: Sendable {
+    public var fannedOut: Int
+    public var claimed: [ClaimedDelivery]
+
+    public init(fannedOut: Int, claimed: [ClaimedDelivery]) {
+        self.fannedOut = fannedOut
+        self.claimed = claimed
+    }
 }

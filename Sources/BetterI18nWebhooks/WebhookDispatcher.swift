@@ -7,10 +7,12 @@ import ServiceLifecycle
 
 /// Delivers events to webhooks, beside the HTTP server in `serve` (a ServiceLifecycle service).
 ///
-/// Each pass is a few short write transactions: fan new events out into deliveries, claim due
-/// ones (a claim is a lease of 60 s: an attempt cut off by a crash is made again once it
-/// expires; on PostgreSQL `FOR UPDATE SKIP LOCKED` makes each delivery one instance's), send
-/// them concurrently, and record each attempt. Several loops run side by side so one receiver
+/// Each pass is two short write transactions, whatever its batch's size: one fans new events
+/// out into deliveries and claims due ones (a claim is a lease of 60 s: an attempt cut off by a
+/// crash is made again once it expires; on PostgreSQL `FOR UPDATE SKIP LOCKED` makes each
+/// delivery one instance's), then the batch is sent concurrently, then one records every
+/// attempt. On SQLite request writes share the one writer with these transactions, so each is
+/// a handful of multi-row statements rather than a few statements per delivery. Several loops run side by side so one receiver
 /// that hangs holds up one batch, not the queue. On SIGTERM the loops stop claiming, finish the
 /// attempts in flight (at most the 10 s deadline) and return.
 public struct WebhookDispatcher: Service {
@@ -93,16 +95,29 @@ public struct WebhookDispatcher: Service {
         do {
             let now = clock.now()
             guard try await storage.hasDeliveryWork(at: now) else { return 0 }
-            let fanned = try await storage.fanOutEvents(limit: 200, at: now)
-            let claimed = try await storage.claimDeliveries(limit: settings.batchSize, at: now, lease: settings.lease)
-            let outcomes = await withTaskGroup(of: DeliveryOutcome.self) { group in
+            let taken = try await storage.fanOutAndClaim(fanOutLimit: 200, claimLimit: settings.batchSize, at: now, lease: settings.lease)
+            let claimed = taken.claimed
+            guard !claimed.isEmpty else { return taken.fannedOut }
+            let preparation = BatchPreparation(dispatcher: self, at: now)
+            let outcomes = await withTaskGroup(of: DeliveryOutcome?.self) { group in
                 for delivery in claimed {
-                    group.addTask { await attempt(delivery) }
+                    group.addTask { await attempt(delivery, preparation: preparation) }
                 }
-                return await group.reduce(into: []) { $0.append($1) }
+                // One timer for the batch: its attempts all start now, so cancelling those still
+                // running when it fires is each one's deadline.
+                group.addTask { [timeout = sender.timeout] in
+                    try? await Task.sleep(for: timeout)
+                    return nil
+                }
+                var outcomes: [DeliveryOutcome] = []
+                while let next = await group.next() {
+                    if let outcome = next { outcomes.append(outcome) }
+                    if next == nil || outcomes.count == claimed.count { group.cancelAll() }
+                }
+                return outcomes
             }
             await record(outcomes)
-            return max(fanned, claimed.count)
+            return max(taken.fannedOut, claimed.count)
         } catch {
             logger.error("webhook dispatch failed", metadata: ["error": .string(String(describing: error))])
             return 0
@@ -125,20 +140,25 @@ public struct WebhookDispatcher: Service {
         }
     }
 
-    /// Sends one delivery and says what came of it.
-    func attempt(_ delivery: ClaimedDelivery) async -> DeliveryOutcome {
+    /// Sends one delivery and says what came of it. Within a batch (`preparation` given) the
+    /// batch's timer is the deadline; alone, the sender keeps its own.
+    func attempt(_ delivery: ClaimedDelivery, preparation: BatchPreparation? = nil) async -> DeliveryOutcome {
         let started = clock.now()
         let clockStart = ContinuousClock.now
         var retryable = true
         let answer: WebhookSender.Answer
         do {
-            try await settings.policy.check(delivery.webhook.url)
-            let secrets = try signingSecrets(of: delivery.webhook, at: started)
-            let body = Array(delivery.body.utf8)
-            answer = await sender.send(
-                url: delivery.webhook.url, body: delivery.body, type: delivery.eventType,
-                signature: WebhookSignature(eventID: delivery.eventID, body: body, at: started, secrets: secrets)
-            )
+            let shared = preparation ?? BatchPreparation(dispatcher: self, at: started)
+            try await shared.check(delivery.webhook.url)
+            let secrets = try await shared.secrets(of: delivery.webhook)
+            let signature = WebhookSignature(eventID: delivery.eventID, body: Array(delivery.body.utf8), at: started, secrets: secrets)
+            if preparation == nil {
+                answer = await sender.send(url: delivery.webhook.url, body: delivery.body, type: delivery.eventType, signature: signature)
+            } else {
+                answer = await sender.sendWithinCallersDeadline(
+                    url: delivery.webhook.url, body: delivery.body, type: delivery.eventType, signature: signature
+                )
+            }
         } catch let error as ValidationError {
             // Refused by the URL policy: logged and failed, not retried.
             retryable = false
@@ -173,6 +193,38 @@ public struct WebhookDispatcher: Service {
         if let previous = webhook.previousSealedSecret, let until = webhook.previousSecretExpiresAt, until > time {
             secrets.append(try secretKey.open(previous, for: webhook.id.rawValue))
         }
+        return secrets
+    }
+}
+
+/// What a batch's deliveries to one webhook share, worked out once per batch instead of once
+/// per delivery: the URL policy's verdict (a name resolution when private targets are refused)
+/// and the opened signing secrets. Still once per pass, so a name re-pointed at an inside
+/// address, a rotation or a disabled webhook is seen by the next batch.
+actor BatchPreparation {
+    private let dispatcher: WebhookDispatcher
+    private let time: Date
+    private var checks: [String: Task<Void, any Error>] = [:]
+    private var opened: [WebhookID: [WebhookSecret]] = [:]
+
+    init(dispatcher: WebhookDispatcher, at time: Date) {
+        self.dispatcher = dispatcher
+        self.time = time
+    }
+
+    /// The policy's check of `url`, made once for the batch (concurrent callers share it).
+    func check(_ url: String) async throws {
+        if let check = checks[url] { return try await check.value }
+        let policy = dispatcher.settings.policy
+        let check = Task { _ = try await policy.check(url) }
+        checks[url] = check
+        try await check.value
+    }
+
+    func secrets(of webhook: Webhook) throws -> [WebhookSecret] {
+        if let secrets = opened[webhook.id] { return secrets }
+        let secrets = try dispatcher.signingSecrets(of: webhook, at: time)
+        opened[webhook.id] = secrets
         return secrets
     }
 }

@@ -54,9 +54,39 @@ public final class WebhookSender: Sendable {
         public var excerpt: String
     }
 
-    /// POSTs `body`; never throws — a refused connection, a timeout or a closed connection is an
-    /// answer without a status.
+    /// POSTs `body` under its own deadline; never throws — a refused connection, a timeout or a
+    /// closed connection is an answer without a status.
     public func send(url: String, body: String, type: EventType, signature: WebhookSignature) async -> Answer {
+        await answer { [timeout] in
+            try await withDeadline(timeout) { try await self.exchange(url: url, body: body, type: type, signature: signature) }
+        }
+    }
+
+    /// ``send(url:body:type:signature:)`` whose deadline the caller keeps by cancelling the task:
+    /// the dispatcher runs a whole batch, whose attempts all start together, under one timer
+    /// instead of a timer and two tasks per attempt. A cancelled attempt is one past its deadline.
+    public func sendWithinCallersDeadline(url: String, body: String, type: EventType, signature: WebhookSignature) async -> Answer {
+        await answer { try await self.exchange(url: url, body: body, type: type, signature: signature) }
+    }
+
+    private func answer(_ exchange: () async throws -> Answer) async -> Answer {
+        let late = Answer(statusCode: nil, excerpt: "no answer within \(timeout.components.seconds) s")
+        do {
+            return try await exchange()
+        } catch is DeadlineExceeded {
+            return late
+        } catch let error as HTTPClientError where error == .deadlineExceeded || (error == .cancelled && Task.isCancelled) {
+            return late
+        } catch where Task.isCancelled {
+            return late
+        } catch {
+            return Answer(statusCode: nil, excerpt: "request failed: \(Self.describe(error))")
+        }
+    }
+
+    /// The request and the first KB of its answer. AsyncHTTPClient's own deadline covers only
+    /// the wait for the answer's head, so the caller bounds the whole exchange.
+    private func exchange(url: String, body: String, type: EventType, signature: WebhookSignature) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -66,25 +96,14 @@ public final class WebhookSender: Sendable {
         request.headers.add(name: "webhook-signature", value: signature.signature)
         request.headers.add(name: "X-Better-I18n-Event", value: type.rawValue)
         request.body = .bytes(ByteBuffer(string: body))
-        let prepared = request
         let deadline = TimeAmount.nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
-        do {
-            return try await withDeadline(timeout) { [client] in
-                let response = try await client.execute(prepared, timeout: deadline)
-                var excerpt: [UInt8] = []
-                for try await chunk in response.body {
-                    excerpt += chunk.readableBytesView.prefix(Self.responseExcerptBytes - excerpt.count)
-                    if excerpt.count >= Self.responseExcerptBytes { break }
-                }
-                return Answer(statusCode: Int(response.status.code), excerpt: String(decoding: excerpt, as: UTF8.self))
-            }
-        } catch is DeadlineExceeded {
-            return Answer(statusCode: nil, excerpt: "no answer within \(timeout.components.seconds) s")
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return Answer(statusCode: nil, excerpt: "no answer within \(timeout.components.seconds) s")
-        } catch {
-            return Answer(statusCode: nil, excerpt: "request failed: \(Self.describe(error))")
+        let response = try await client.execute(request, timeout: deadline)
+        var excerpt: [UInt8] = []
+        for try await chunk in response.body {
+            excerpt += chunk.readableBytesView.prefix(Self.responseExcerptBytes - excerpt.count)
+            if excerpt.count >= Self.responseExcerptBytes { break }
         }
+        return Answer(statusCode: Int(response.status.code), excerpt: String(decoding: excerpt, as: UTF8.self))
     }
 
     /// A short reason without the URL's query (which might hold something the owner considers

@@ -10,8 +10,9 @@ import Darwin
 /// private, link-local or unspecified space is refused unless `allowPrivate` — a webhook must
 /// not be a way to make the server reach into its own network (SSRF).
 ///
-/// The server checks when the dashboard saves a URL and before every delivery (the name is
-/// resolved each time, so a name re-pointed at an inside address later is caught then);
+/// The server checks when the dashboard saves a URL and before each batch of deliveries to it
+/// (the name is resolved each batch, so a name re-pointed at an inside address later is caught
+/// then);
 /// `admin` commands, which do not know the server's flags, use ``checkWellFormed(_:)`` only.
 public struct WebhookURLPolicy: Sendable {
     public var allowHTTP: Bool

@@ -186,6 +186,22 @@ import Testing
         await world.close()
     }
 
+    @Test func aBodyThatStallsAfterTheHeadHitsTheDeadlineToo() async throws {
+        let world = try await World(timeout: .seconds(1))
+        let listener = try await StallingBodyListener()
+        let (webhook, _) = try await world.subscribe(listener.url)
+        _ = try await world.raise()
+        let started = ContinuousClock.now
+        await world.dispatcher.pass()
+        #expect(ContinuousClock.now - started < .seconds(3))
+        let attempt = try #require(try await world.log(webhook).first?.attempts.first)
+        #expect(attempt.statusCode == nil)
+        #expect(attempt.response.contains("no answer within"))
+        #expect(try await world.log(webhook).first?.state == .pending)
+        await listener.stop()
+        await world.close()
+    }
+
     @Test func aSlowAnswerWithinTheDeadlineSucceeds() async throws {
         let world = try await World(timeout: .seconds(2))
         let receiver = try await Receiver.start(.slow(.milliseconds(1500), 202))

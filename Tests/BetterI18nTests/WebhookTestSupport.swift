@@ -146,3 +146,29 @@ final class ClosingListener: Sendable {
         try? await channel.close()
     }
 }
+
+/// A receiver that sends an answer's head and the start of its body, then nothing more: the
+/// attempt's deadline must also cover reading the body (AsyncHTTPClient's own deadline ends
+/// with the head).
+final class StallingBodyListener: Sendable {
+    let channel: any Channel
+    var url: String { "http://127.0.0.1:\(channel.localAddress?.port ?? 0)/hook" }
+
+    private final class StallAfterHead: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let head = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nstarted"
+            context.writeAndFlush(NIOAny(ByteBuffer(string: head)), promise: nil)
+        }
+    }
+
+    init() async throws {
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in channel.pipeline.addHandler(StallAfterHead()) }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}

@@ -47,12 +47,35 @@ extension SQLStorage {
     }
 
     private static func insertDelivery(event: EventID, webhook: WebhookID, grant: GrantID?, at time: Date, on database: any SQLDatabase) async throws {
+        try await insertDeliveries([NewDelivery(event: event, webhook: webhook, grant: grant)], at: time, on: database)
+    }
+
+    /// A delivery fan-out is about to create.
+    private struct NewDelivery {
+        var event: EventID
+        var webhook: WebhookID
+        var grant: GrantID?
+    }
+
+    /// Rows per multi-row `INSERT`: well under either backend's limit of bound parameters.
+    private static let rowsPerInsert = 500
+
+    /// All of `deliveries` as pending, due at `time`, in a few multi-row `INSERT`s (one
+    /// statement per delivery made each a round trip to the writer).
+    private static func insertDeliveries(_ deliveries: [NewDelivery], at time: Date, on database: any SQLDatabase) async throws {
         let ms = time.millisecondsSince1970
-        try await database.raw("""
-            INSERT INTO webhook_deliveries (id, webhook_id, event_id, grant_id, state, attempts, next_attempt_at, created_at)
-            VALUES (\(bind: "dlv_" + Base62.random(count: 20, from: SystemRandomSource())), \(bind: webhook.rawValue),
-                    \(bind: event.rawValue), \(bind: grant?.rawValue), 'pending', 0, \(bind: ms), \(bind: ms))
-            """).run()
+        var start = 0
+        while start < deliveries.count {
+            let chunk = deliveries[start..<min(start + rowsPerInsert, deliveries.count)]
+            let values = chunk.map { delivery -> SQLQueryString in
+                "(\(bind: "dlv_" + Base62.random(count: 20, from: SystemRandomSource())), \(bind: delivery.webhook.rawValue), \(bind: delivery.event.rawValue), \(bind: delivery.grant?.rawValue), 'pending', 0, \(bind: ms), \(bind: ms))"
+            }
+            try await database.raw("""
+                INSERT INTO webhook_deliveries (id, webhook_id, event_id, grant_id, state, attempts, next_attempt_at, created_at)
+                VALUES \(values.joined(separator: ", "))
+                """).run()
+            start += rowsPerInsert
+        }
     }
 
     /// `FOR UPDATE SKIP LOCKED` where the backend has row locks (PostgreSQL): two instances
@@ -62,55 +85,69 @@ extension SQLStorage {
 
     public func fanOutEvents(limit: Int, at time: Date) async throws -> Int {
         let lock = skipLocked
+        return try await driver.writing { database in try await Self.fanOut(limit: limit, at: time, lock: lock, on: database) }
+    }
+
+    public func fanOutAndClaim(fanOutLimit: Int, claimLimit: Int, at time: Date, lease: TimeInterval) async throws -> FanOutAndClaim {
+        let lock = skipLocked
         return try await driver.writing { database in
-            let rows = try await database.raw("""
-                SELECT id, type, organization_id, project_id, client_id, grant_id, created_at FROM events
-                WHERE fanned_out = 0 ORDER BY created_at LIMIT \(bind: limit)\(lock)
-                """).all()
-            guard !rows.isEmpty else { return 0 }
-            var organizationHooks: [String: [Webhook]] = [:]
-            var appHooks: [String: [(grant: Grant, webhook: WebhookID)]] = [:]
-            for row in rows {
-                let eventID = EventID(unchecked: try Rows.string(row, "id"))
-                guard let type = EventType(rawValue: try Rows.string(row, "type")) else { continue }
-                let organization = try Rows.string(row, "organization_id")
-                let project = try Rows.optionalString(row, "project_id").map(ProjectID.init(unchecked:))
-                if type.isGrantLifecycle {
-                    // Addressed to the app whose grant it is; after `grant.revoked` only that.
-                    if try await Self.endedBefore(row, type: type, on: database) {
-                        try await database.raw("UPDATE events SET fanned_out = 1 WHERE id = \(bind: eventID.rawValue)").run()
-                        continue
-                    }
-                    if let client = try Rows.optionalString(row, "client_id"),
-                       let hook = try await database.raw("""
-                           SELECT id FROM webhooks WHERE client_id = \(bind: client) AND enabled = 1
-                           """).first() {
-                        try await Self.insertDelivery(event: eventID, webhook: WebhookID(unchecked: try Rows.string(hook, "id")),
-                                                      grant: nil, at: time, on: database)
-                    }
-                } else if type.requiredScope != nil {
-                    if organizationHooks[organization] == nil {
-                        organizationHooks[organization] = try await database.raw("""
-                            SELECT * FROM webhooks WHERE organization_id = \(bind: organization) AND enabled = 1
-                            """).all().map(Rows.webhook)
-                    }
-                    for hook in organizationHooks[organization]! where hook.subscribes(to: type, project: project) {
-                        try await Self.insertDelivery(event: eventID, webhook: hook.id, grant: nil, at: time, on: database)
-                    }
-                    if appHooks[organization] == nil {
-                        appHooks[organization] = try await database.raw("""
-                            SELECT g.*, w.id AS webhook_id FROM grants g JOIN webhooks w ON w.client_id = g.client_id
-                            WHERE g.organization_id = \(bind: organization) AND g.revoked_at IS NULL AND w.enabled = 1
-                            """).all().map { (try Rows.grant($0), WebhookID(unchecked: try Rows.string($0, "webhook_id"))) }
-                    }
-                    for app in appHooks[organization]! where grantAllows(app.grant, type: type, project: project) {
-                        try await Self.insertDelivery(event: eventID, webhook: app.webhook, grant: app.grant.id, at: time, on: database)
-                    }
-                }
-                try await database.raw("UPDATE events SET fanned_out = 1 WHERE id = \(bind: eventID.rawValue)").run()
-            }
-            return rows.count
+            let fanned = try await Self.fanOut(limit: fanOutLimit, at: time, lock: lock, on: database)
+            let claimed = try await Self.claim(limit: claimLimit, at: time, lease: lease, lock: lock, on: database)
+            return FanOutAndClaim(fannedOut: fanned, claimed: claimed)
         }
+    }
+
+    /// Fan-out on `database`: reads the batch of events and the webhooks of their organizations,
+    /// decides in memory, then writes every delivery and marks every event in a handful of
+    /// statements, whatever the batch's size.
+    private static func fanOut(limit: Int, at time: Date, lock: SQLQueryString, on database: any SQLDatabase) async throws -> Int {
+        let rows = try await database.raw("""
+            SELECT id, type, organization_id, project_id, client_id, grant_id, created_at FROM events
+            WHERE fanned_out = 0 ORDER BY created_at LIMIT \(bind: limit)\(lock)
+            """).all()
+        guard !rows.isEmpty else { return 0 }
+        var organizationHooks: [String: [Webhook]] = [:]
+        var appHooks: [String: [(grant: Grant, webhook: WebhookID)]] = [:]
+        var deliveries: [NewDelivery] = []
+        var handled: [String] = []
+        for row in rows {
+            let eventID = EventID(unchecked: try Rows.string(row, "id"))
+            handled.append(eventID.rawValue)
+            guard let type = EventType(rawValue: try Rows.string(row, "type")) else { continue }
+            let organization = try Rows.string(row, "organization_id")
+            let project = try Rows.optionalString(row, "project_id").map(ProjectID.init(unchecked:))
+            if type.isGrantLifecycle {
+                // Addressed to the app whose grant it is; after `grant.revoked` only that.
+                if try await endedBefore(row, type: type, on: database) { continue }
+                if let client = try Rows.optionalString(row, "client_id"),
+                   let hook = try await database.raw("""
+                       SELECT id FROM webhooks WHERE client_id = \(bind: client) AND enabled = 1
+                       """).first() {
+                    deliveries.append(NewDelivery(event: eventID, webhook: WebhookID(unchecked: try Rows.string(hook, "id")), grant: nil))
+                }
+            } else if type.requiredScope != nil {
+                if organizationHooks[organization] == nil {
+                    organizationHooks[organization] = try await database.raw("""
+                        SELECT * FROM webhooks WHERE organization_id = \(bind: organization) AND enabled = 1
+                        """).all().map(Rows.webhook)
+                }
+                for hook in organizationHooks[organization]! where hook.subscribes(to: type, project: project) {
+                    deliveries.append(NewDelivery(event: eventID, webhook: hook.id, grant: nil))
+                }
+                if appHooks[organization] == nil {
+                    appHooks[organization] = try await database.raw("""
+                        SELECT g.*, w.id AS webhook_id FROM grants g JOIN webhooks w ON w.client_id = g.client_id
+                        WHERE g.organization_id = \(bind: organization) AND g.revoked_at IS NULL AND w.enabled = 1
+                        """).all().map { (try Rows.grant($0), WebhookID(unchecked: try Rows.string($0, "webhook_id"))) }
+                }
+                for app in appHooks[organization]! where grantAllows(app.grant, type: type, project: project) {
+                    deliveries.append(NewDelivery(event: eventID, webhook: app.webhook, grant: app.grant.id))
+                }
+            }
+        }
+        try await insertDeliveries(deliveries, at: time, on: database)
+        try await database.raw("UPDATE events SET fanned_out = 1 WHERE id IN (\(binds: handled))").run()
+        return rows.count
     }
 
     /// Whether a `grant.*` event other than `grant.revoked` concerns a grant that was revoked
@@ -140,36 +177,45 @@ extension SQLStorage {
 
     public func claimDeliveries(limit: Int, at time: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
         let lock = skipLocked
+        return try await driver.writing { database in
+            try await Self.claim(limit: limit, at: time, lease: lease, lock: lock, on: database)
+        }
+    }
+
+    /// Claims on `database`; the claimed rows are then read back by their ids (the primary key),
+    /// not by the claim, which has no index.
+    private static func claim(
+        limit: Int, at time: Date, lease: TimeInterval, lock: SQLQueryString, on database: any SQLDatabase
+    ) async throws -> [ClaimedDelivery] {
         let claim = Base62.random(count: 16, from: SystemRandomSource())
         let now = time.millisecondsSince1970
         let until = time.addingTimeInterval(lease).millisecondsSince1970
-        return try await driver.writing { database in
-            let claimed = try await database.raw("""
-                UPDATE webhook_deliveries SET claim = \(bind: claim), claimed_until = \(bind: until)
-                WHERE id IN (
-                    SELECT d.id FROM webhook_deliveries d
-                    WHERE d.state = 'pending' AND d.next_attempt_at <= \(bind: now)
-                      AND (d.claimed_until IS NULL OR d.claimed_until < \(bind: now))
-                      AND d.webhook_id IN (SELECT id FROM webhooks WHERE enabled = 1)
-                    ORDER BY d.next_attempt_at LIMIT \(bind: limit)\(lock)
-                )
-                RETURNING id
-                """).all()
-            guard !claimed.isEmpty else { return [] }
-            return try await database.raw("""
-                SELECT d.id AS delivery_id, d.attempts, e.id AS event_id, e.type AS event_type, e.body, w.*
-                FROM webhook_deliveries d
-                JOIN events e ON e.id = d.event_id
-                JOIN webhooks w ON w.id = d.webhook_id
-                WHERE d.claim = \(bind: claim)
-                """).all().compactMap { row in
-                guard let type = EventType(rawValue: try Rows.string(row, "event_type")) else { return nil }
-                return ClaimedDelivery(
-                    id: try Rows.string(row, "delivery_id"), claim: claim, webhook: try Rows.webhook(row),
-                    eventID: EventID(unchecked: try Rows.string(row, "event_id")), eventType: type,
-                    body: try Rows.string(row, "body"), attempts: try row.decode(column: "attempts", as: Int.self)
-                )
-            }
+        let claimed = try await database.raw("""
+            UPDATE webhook_deliveries SET claim = \(bind: claim), claimed_until = \(bind: until)
+            WHERE id IN (
+                SELECT d.id FROM webhook_deliveries d
+                WHERE d.state = 'pending' AND d.next_attempt_at <= \(bind: now)
+                  AND (d.claimed_until IS NULL OR d.claimed_until < \(bind: now))
+                  AND d.webhook_id IN (SELECT id FROM webhooks WHERE enabled = 1)
+                ORDER BY d.next_attempt_at LIMIT \(bind: limit)\(lock)
+            )
+            RETURNING id
+            """).all().map { try Rows.string($0, "id") }
+        guard !claimed.isEmpty else { return [] }
+        return try await database.raw("""
+            SELECT d.id AS delivery_id, d.attempts, e.id AS event_id, e.type AS event_type, e.body, w.*
+            FROM webhook_deliveries d
+            JOIN events e ON e.id = d.event_id
+            JOIN webhooks w ON w.id = d.webhook_id
+            WHERE d.id IN (\(binds: claimed))
+            ORDER BY d.next_attempt_at
+            """).all().compactMap { row in
+            guard let type = EventType(rawValue: try Rows.string(row, "event_type")) else { return nil }
+            return ClaimedDelivery(
+                id: try Rows.string(row, "delivery_id"), claim: claim, webhook: try Rows.webhook(row),
+                eventID: EventID(unchecked: try Rows.string(row, "event_id")), eventType: type,
+                body: try Rows.string(row, "body"), attempts: try row.decode(column: "attempts", as: Int.self)
+            )
         }
     }
 
@@ -181,10 +227,50 @@ extension SQLStorage {
         guard !outcomes.isEmpty else { return [] }
         return try await driver.writing { database in
             var disabled: Set<WebhookID> = []
-            for outcome in outcomes where try await Self.complete(outcome, disableAfter: disableAfter, on: database) {
-                disabled.insert(outcome.delivery.webhook.id)
+            // Successes, the bulk of any batch, in three statements per claim; failures (which
+            // may retry, or disable their webhook) one by one.
+            let succeeded = outcomes.filter(\.attempt.succeeded)
+            for (claim, batch) in Dictionary(grouping: succeeded, by: \.delivery.claim) {
+                try await Self.completeSucceeded(batch, claim: claim, on: database)
+            }
+            for outcome in outcomes where !outcome.attempt.succeeded {
+                if try await Self.complete(outcome, disableAfter: disableAfter, on: database) {
+                    disabled.insert(outcome.delivery.webhook.id)
+                }
             }
             return disabled
+        }
+    }
+
+    /// Settles successful attempts made under one claim: the deliveries the claim still holds
+    /// become succeeded (finished at the batch's last attempt), their attempts are logged, and
+    /// their webhooks stop failing.
+    private static func completeSucceeded(_ outcomes: [DeliveryOutcome], claim: String, on database: any SQLDatabase) async throws {
+        var start = 0
+        while start < outcomes.count {
+            let chunk = outcomes[start..<min(start + rowsPerInsert, outcomes.count)]
+            start += rowsPerInsert
+            let finished = chunk.map { $0.attempt.attemptedAt.millisecondsSince1970 }.max()!
+            let updated = Set(try await database.raw("""
+                UPDATE webhook_deliveries SET attempts = attempts + 1, state = 'succeeded', next_attempt_at = NULL,
+                    finished_at = \(bind: finished), claim = NULL, claimed_until = NULL
+                WHERE id IN (\(binds: chunk.map(\.delivery.id))) AND claim = \(bind: claim)
+                RETURNING id
+                """).all().map { try Rows.string($0, "id") })
+            let settled = chunk.filter { updated.contains($0.delivery.id) }
+            guard !settled.isEmpty else { continue }
+            let values = settled.map { outcome -> SQLQueryString in
+                let attempt = outcome.attempt
+                return "(\(bind: outcome.delivery.id), \(bind: attempt.webhookID.rawValue), \(bind: attempt.attemptedAt.millisecondsSince1970), \(bind: attempt.statusCode), \(bind: attempt.durationMilliseconds), \(bind: attempt.response))"
+            }
+            try await database.raw("""
+                INSERT INTO webhook_attempts (delivery_id, webhook_id, attempted_at, status_code, duration_ms, response)
+                VALUES \(values.joined(separator: ", "))
+                """).run()
+            let hooks = Array(Set(settled.map(\.attempt.webhookID.rawValue)))
+            try await database.raw("""
+                UPDATE webhooks SET failing_since = NULL WHERE id IN (\(binds: hooks)) AND failing_since IS NOT NULL
+                """).run()
         }
     }
 
