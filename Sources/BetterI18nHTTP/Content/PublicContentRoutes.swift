@@ -74,9 +74,7 @@ struct PublicContentRoutes {
         do {
             let caller = try await authenticate(request)
             let decision = limiter.record(rateKey(caller))
-            headers[.xRateLimitLimit] = String(decision.limit)
-            headers[.xRateLimitRemaining] = String(decision.remaining)
-            headers[.xRateLimitReset] = String(Int(decision.reset.timeIntervalSince1970))
+            for field in decision.headers { headers[field.name] = field.value }
             guard decision.allowed else {
                 throw APIError(.rateLimited, "Too many requests with this key; retry in \(decision.retryAfter) s.",
                                headers: [.retryAfter: String(decision.retryAfter)])
@@ -113,12 +111,7 @@ struct PublicContentRoutes {
         } catch is BearerFailure {
             throw Self.invalidKey
         }
-        guard token.scopes.contains(.contentRead) else {
-            var error = APIError(.missingScope, "This token lacks the content:read scope.",
-                                 headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="content:read""#])
-            error.required = Scope.contentRead.rawValue
-            throw error
-        }
+        guard token.scopes.contains(.contentRead) else { throw APIError.missingScope(.contentRead) }
         return .token(token)
     }
 

@@ -22,11 +22,7 @@ struct PartnerAuthMiddleware: RouterMiddleware {
             throw PartnerCredentials.error(failure, resourceMetadata: resourceMetadata)
         }
         let decision = limiter.record(token.state.token.digest.hex)
-        let headers: HTTPFields = [
-            .xRateLimitLimit: String(decision.limit),
-            .xRateLimitRemaining: String(decision.remaining),
-            .xRateLimitReset: String(Int(decision.reset.timeIntervalSince1970)),
-        ]
+        let headers = decision.headers
         guard decision.allowed else {
             var limited = headers
             limited[.retryAfter] = String(decision.retryAfter)
@@ -47,6 +43,27 @@ struct PartnerAuthMiddleware: RouterMiddleware {
     }
 }
 
+extension RateLimiter.Decision {
+    /// `X-RateLimit-Limit`, `-Remaining` and `-Reset`, as every rate-limited API route sends them.
+    var headers: HTTPFields {
+        [
+            .xRateLimitLimit: String(limit),
+            .xRateLimitRemaining: String(remaining),
+            .xRateLimitReset: String(Int(reset.timeIntervalSince1970)),
+        ]
+    }
+}
+
+extension APIError {
+    /// `403 missing_scope` naming the scope, with the RFC 6750 `insufficient_scope` challenge.
+    static func missingScope(_ scope: Scope) -> APIError {
+        var error = APIError(.missingScope, "This token lacks the \(scope.rawValue) scope.",
+                             headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="\#(scope.rawValue)""#])
+        error.required = scope.rawValue
+        return error
+    }
+}
+
 extension HTTPFields.Element.Name {
     static let xRateLimitLimit = Self("X-RateLimit-Limit")!
     static let xRateLimitRemaining = Self("X-RateLimit-Remaining")!
@@ -57,13 +74,7 @@ extension AppRequestContext {
     /// The installation token, with `scope` required (SPEC §7: the same check guards REST and MCP).
     func partnerToken(requiring scope: Scope) throws -> AuthenticatedToken {
         guard let partner else { throw APIError(.invalidToken, "A bearer token is required.") }
-        guard partner.scopes.contains(scope) else {
-            var error = APIError(.missingScope,
-                                 "This token lacks the \(scope.rawValue) scope.",
-                                 headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="\#(scope.rawValue)""#])
-            error.required = scope.rawValue
-            throw error
-        }
+        guard partner.scopes.contains(scope) else { throw APIError.missingScope(scope) }
         return partner
     }
 }
