@@ -249,6 +249,8 @@ public struct FileService: Sendable {
             let sourceValue = existing.flatMap { stored[$0.id]?[source] } ?? fileSource.flatMap {
                 FileFormats.nameArguments($0, format: options.format, source: nil)
             }
+            // The placeholders every translation must use: read once per key, not per language.
+            let sourceArguments = sourceValue.flatMap { MessageFormat.isValid($0) ? FileFormats.argumentNames($0) : nil }
             var values: [(LanguageCode, String)] = []
             var valid = true
             for (language, raw) in incoming {
@@ -271,10 +273,9 @@ public struct FileService: Sendable {
                     valid = false
                     continue
                 }
-                if language != source, let sourceValue, MessageFormat.isValid(sourceValue),
-                   FileFormats.argumentNames(value) != FileFormats.argumentNames(sourceValue) {
-                    let expected = FileFormats.argumentNames(sourceValue).sorted().map { "{\($0)}" }.joined(separator: ", ")
-                    let found = FileFormats.argumentNames(value).sorted().map { "{\($0)}" }.joined(separator: ", ")
+                if language != source, let sourceArguments, case let arguments = FileFormats.argumentNames(value), arguments != sourceArguments {
+                    let expected = sourceArguments.sorted().map { "{\($0)}" }.joined(separator: ", ")
+                    let found = arguments.sorted().map { "{\($0)}" }.joined(separator: ", ")
                     refuse("placeholder_mismatch", "the \(language) value has the placeholders [\(found)], the source value [\(expected)]")
                     valid = false
                     continue
