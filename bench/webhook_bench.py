@@ -99,12 +99,21 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location / {{ return 204; }}
+        location = /_status {{ stub_status; }}
     }}
 }}
 """)
     subprocess.run(["nginx", "-c", conf, "-p", work], check=True)
     time.sleep(0.3)
     return port, work
+
+
+def nginx_requests(port):
+    """Requests nginx has answered (stub_status), less this query itself."""
+    import urllib.request
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_status", timeout=5) as answer:
+        lines = answer.read().decode().splitlines()
+    return int(lines[2].split()[2]) - 1
 
 
 def stop_nginx(work):
@@ -164,12 +173,34 @@ def main():
         nginx_port, nginx_work = nginx_receiver()
         write_hook = f"http://127.0.0.1:{nginx_port}"
 
-    def settle():
-        """The subscriber's backlog is delivered (counted when the asyncio receiver gets it)."""
+    def delivered():
+        """Deliveries the part-1 receiver has answered so far (status queries excluded)."""
         if args.receiver == "python":
-            wait_quiet(counter)
-        else:
-            time.sleep(2)
+            return counter.value
+        return nginx_requests(nginx_port) - status_queries[0]
+
+    status_queries = [0]
+
+    def settle(round_result):
+        """Until every write of the subscriber's round is delivered: each round starts with an
+        empty queue (a backlog draining during the next round would take that round's CPU).
+        Notes in `round_result` how many deliveries arrived during the round and how long the
+        rest took to arrive once the writes stopped."""
+        writes_so_far[0] += round_result["total"]
+        round_result["during"] = delivered() - round_result.pop("before")
+        started = time.time()
+        while True:
+            count = delivered()
+            if args.receiver == "nginx":
+                status_queries[0] += 1
+            if count >= writes_so_far[0]:
+                break
+            if time.time() - started > 300:
+                sys.exit(f"deliveries never caught up: {count} of {writes_so_far[0]}")
+            time.sleep(0.05)
+        round_result["drain"] = time.time() - started
+
+    writes_so_far = [0]
 
     def prepared(suffix):
         """A server with one key and an installation token that may write and publish it."""
@@ -185,9 +216,14 @@ def main():
 
     def put_round(server, threads=None, connections=None):
         before = cpu_seconds(server.process.pid)
+        delivered_before = delivered() if server is not plain else None
+        if args.receiver == "nginx" and server is not plain:
+            status_queries[0] += 1
         result = wrk(os.path.join(BENCH, "put_translation.lua"), server.base, threads or args.threads, args.duration,
                      {"BENCH_TOKEN": server.token}, connections or args.connections, server.path + "/translations")
         result["cores"] = (cpu_seconds(server.process.pid) - before) / args.duration
+        if delivered_before is not None:
+            result["before"] = delivered_before
         return result
 
     # Two servers side by side, the same writes; one has a subscriber, whose deliveries run
@@ -202,11 +238,11 @@ def main():
         for _ in range(3):
             without.append(put_round(plain))
             with_hook.append(put_round(server))
-            settle()
+            settle(with_hook[-1])
             # One connection: the write's own latency, with the machine not saturated.
             single_without.append(put_round(plain, 1, 1))
             single_with.append(put_round(server, 1, 1))
-            settle()
+            settle(single_with[-1])
         plain.stop()
         if args.writes_only:
             raise WritesOnly()
@@ -281,6 +317,11 @@ def main():
                        "PUT, one subscription, saturated": "PUT, no subscription, saturated",
                        "PUT, no subscription, 1 connection": "PUT, no subscription, 1 connection",
                        "PUT, one subscription, 1 connection": "PUT, no subscription, 1 connection"})
+    print("\nDeliveries of the subscriber's rounds: while the writes ran, and the rest after they stopped")
+    for name, runs in (("saturated", with_hook), ("1 connection", single_with)):
+        for run in runs:
+            print(f"  {name}: {run['total']} writes in {args.duration} s; {run['during']} delivered meanwhile "
+                  f"({run['during'] / args.duration:.0f}/s), the rest {run['total'] - run['during']} within {run['drain']:.1f} s after")
     if args.writes_only:
         return
     print(f"\nDeliveries to a loopback receiver: {delivered} in {drained - burst_started:.2f} s = {rate:.0f}/s overall, "

@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Housekeeping(storage: storage, clock: SystemWallClock(), logger: logger, mcpSessions: dependencies.mcpSessions),
                 WebhookDispatcher(
                     storage: storage, sender: sender, secretKey: secretKey, settings: delivery, clock: SystemWallClock(),
-                    metrics: WebhookMetrics(registry: registry), logger: logger
+                    metrics: WebhookMetrics(registry: registry), traffic: dependencies.requestTraffic, logger: logger
                 ),
             ])
             logger.info("ready", metadata: [

@@ -44,6 +44,8 @@ public struct AppDependencies: Sendable {
     let cdnMetrics: CDNMetrics
     /// Open Streamable-HTTP MCP sessions.
     public let mcpSessions = MCPSessions()
+    /// When the latest request began: webhook delivery gives way while requests keep coming.
+    public let requestTraffic = RequestTraffic()
 
     public init(
         configuration: ServerConfiguration, storage: any Storage, secretKey: SecretKey? = nil, clock: any WallClock = SystemWallClock(),

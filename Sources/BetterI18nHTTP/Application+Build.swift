@@ -16,6 +16,7 @@ public enum BetterI18nServer {
         ))
         // (Files already in memory are answered earlier still, on the event loop: CDNFastPath.)
         router.add(middleware: ClientAddressMiddleware(trusted: dependencies.configuration.trustedProxies))
+        router.add(middleware: RequestTrafficMiddleware(traffic: dependencies.requestTraffic))
         router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
         router.add(middleware: RequestLogMiddleware(logger: dependencies.logger))
         router.add(middleware: ErrorBodyMiddleware(logger: dependencies.logger))

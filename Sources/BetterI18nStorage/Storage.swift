@@ -163,6 +163,14 @@ public protocol Storage: UserStore, OrganizationStore, MemberStore, ProjectStore
     func ping() async throws
     /// Releases connections. The storage must not be used afterwards.
     func close() async throws
+    /// How long the database's one writer has been busy since the start, where every write
+    /// waits for one (SQLite); nil where writes run side by side. Webhook delivery gives way to
+    /// requests when this says the writer is saturated.
+    var writerBusyTime: Duration? { get }
+}
+
+extension Storage {
+    public var writerBusyTime: Duration? { nil }
 }
 
 /// The writes without events, for the operator's seed and tests: the same transaction with

@@ -12,8 +12,11 @@ import ServiceLifecycle
 /// crash is made again once it expires; on PostgreSQL `FOR UPDATE SKIP LOCKED` makes each
 /// delivery one instance's), then the batch is sent concurrently, then one records every
 /// attempt. On SQLite request writes share the one writer with these transactions, so each is
-/// a handful of multi-row statements rather than a few statements per delivery. Several loops run side by side so one receiver
-/// that hangs holds up one batch, not the queue. On SIGTERM the loops stop claiming, finish the
+/// a handful of multi-row statements rather than a few statements per delivery. Several loops
+/// run side by side so one receiver that hangs holds up one batch, not the queue. While request
+/// writes keep SQLite's writer saturated the loops slow to one pass per quarter second between
+/// them (``DispatchPacer``), so deliveries do not take the writer time the writes raising them
+/// need; they catch up once requests pause. On SIGTERM the loops stop claiming, finish the
 /// attempts in flight (at most the 10 s deadline) and return.
 public struct WebhookDispatcher: Service {
     public struct Settings: Sendable {
@@ -27,6 +30,14 @@ public struct WebhookDispatcher: Service {
         public var batchSize = 64
         /// Loops side by side.
         public var loops = 4
+        /// While requests keep the database's writer saturated, the loops share one pass per
+        /// this interval (``DispatchPacer``): 64 deliveries per quarter second, 256/s, is then
+        /// the floor.
+        public var busyPassInterval: Duration = .milliseconds(250)
+        /// No request started for this long: deliver at full speed.
+        public var quietAfter: Duration = .milliseconds(100)
+        /// The writer's share of busy time from which deliveries give way to requests.
+        public var saturatedWriter = 0.8
         /// A webhook whose every attempt has failed this long is disabled.
         public var disableAfter: TimeInterval = 3 * 86_400
         public var policy = WebhookURLPolicy()
@@ -44,10 +55,15 @@ public struct WebhookDispatcher: Service {
     let jitter: @Sendable () -> Double
     let metrics: WebhookMetrics?
     let logger: Logger
+    /// Paces the loops against the server's request writes; nil (no server) never waits.
+    let pacer: DispatchPacer?
 
+    /// `traffic` is the server's request signal: given, delivery gives way to request writes
+    /// when they saturate the database's writer.
     public init(
         storage: any Storage, sender: WebhookSender, secretKey: SecretKey, settings: Settings = Settings(), clock: any WallClock,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, metrics: WebhookMetrics? = nil, logger: Logger
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, metrics: WebhookMetrics? = nil,
+        traffic: RequestTraffic? = nil, logger: Logger
     ) {
         self.storage = storage
         self.sender = sender
@@ -57,6 +73,12 @@ public struct WebhookDispatcher: Service {
         self.jitter = jitter
         self.metrics = metrics
         self.logger = logger
+        self.pacer = traffic.map {
+            DispatchPacer(
+                traffic: $0, writer: WriterLoad { [storage] in storage.writerBusyTime }, busyInterval: settings.busyPassInterval,
+                quietAfter: settings.quietAfter, saturated: settings.saturatedWriter
+            )
+        }
     }
 
     public func run() async throws {
@@ -73,11 +95,22 @@ public struct WebhookDispatcher: Service {
     /// transactions per delivery stay few, and an event waits at most about one interval.
     private func loop(_ index: Int) async {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            guard await turn() else { return }
             let handled = await pass()
             if handled < settings.batchSize {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
             }
         }
+    }
+
+    /// Waits until the pacer lets this loop pass; false when the server is stopping.
+    private func turn() async -> Bool {
+        guard let pacer else { return true }
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            guard case .wait(let delay) = pacer.decide(at: .now) else { return true }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: min(delay, pacer.recheck)) }
+        }
+        return false
     }
 
     private func reportQueue() async {
@@ -258,3 +291,4 @@ public final class WebhookMetrics: Sendable {
         oldest.set(stats.oldestPendingAge)
     }
 }
+

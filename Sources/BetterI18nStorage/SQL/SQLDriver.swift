@@ -22,9 +22,15 @@ public protocol SQLDriver: Sendable {
     func classify(_ error: any Error) -> StorageError
 
     func close() async throws
+
+    /// How long the one writer has spent in transactions since the start, where writes share
+    /// one (SQLite); nil where they run side by side (PostgreSQL).
+    var writerBusyTime: Duration? { get }
 }
 
 extension SQLDriver {
+    public var writerBusyTime: Duration? { nil }
+
     /// Runs a storage operation, mapping any backend error to a ``StorageError``.
     func reading<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await mappingErrors { try await read(body) }

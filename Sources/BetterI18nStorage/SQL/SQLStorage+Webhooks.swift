@@ -51,7 +51,7 @@ extension SQLStorage {
     }
 
     /// A delivery fan-out is about to create.
-    private struct NewDelivery {
+    private struct NewDelivery: Sendable {
         var event: EventID
         var webhook: WebhookID
         var grant: GrantID?
@@ -63,56 +63,92 @@ extension SQLStorage {
     /// All of `deliveries` as pending, due at `time`, in a few multi-row `INSERT`s (one
     /// statement per delivery made each a round trip to the writer).
     private static func insertDeliveries(_ deliveries: [NewDelivery], at time: Date, on database: any SQLDatabase) async throws {
+        for statement in insertStatements(for: deliveries, at: time) {
+            try await database.raw(statement).run()
+        }
+    }
+
+    private static func insertStatements(for deliveries: [NewDelivery], at time: Date) -> [SQLQueryString] {
         let ms = time.millisecondsSince1970
-        var start = 0
-        while start < deliveries.count {
-            let chunk = deliveries[start..<min(start + rowsPerInsert, deliveries.count)]
-            let values = chunk.map { delivery -> SQLQueryString in
+        return stride(from: 0, to: deliveries.count, by: rowsPerInsert).map { start in
+            let values = deliveries[start..<min(start + rowsPerInsert, deliveries.count)].map { delivery -> SQLQueryString in
                 "(\(bind: "dlv_" + Base62.random(count: 20, from: SystemRandomSource())), \(bind: delivery.webhook.rawValue), \(bind: delivery.event.rawValue), \(bind: delivery.grant?.rawValue), 'pending', 0, \(bind: ms), \(bind: ms))"
             }
-            try await database.raw("""
+            return """
                 INSERT INTO webhook_deliveries (id, webhook_id, event_id, grant_id, state, attempts, next_attempt_at, created_at)
                 VALUES \(values.joined(separator: ", "))
-                """).run()
-            start += rowsPerInsert
+                """
         }
     }
-
-    /// `FOR UPDATE SKIP LOCKED` where the backend has row locks (PostgreSQL): two instances
-    /// take different rows instead of waiting on each other. SQLite's single writer already
-    /// serializes the claiming transactions.
-    private var skipLocked: SQLQueryString { driver.backendName == "postgres" ? " FOR UPDATE SKIP LOCKED" : "" }
 
     public func fanOutEvents(limit: Int, at time: Date) async throws -> Int {
-        let lock = skipLocked
-        return try await driver.writing { database in try await Self.fanOut(limit: limit, at: time, lock: lock, on: database) }
+        try await fanOutAndClaim(fanOutLimit: limit, claimLimit: 0, at: time, lease: 0).fannedOut
     }
 
+    /// Everything that can happen outside the write transaction does: the events and webhooks
+    /// are read and matched on a reader, the statements are built beforehand, and the claimed
+    /// rows are read back after the commit. The transaction itself is three statements — mark
+    /// the events, insert their deliveries, claim a batch — because on SQLite every write waits
+    /// for the one writer, and time the dispatcher holds it is time the writes raising events
+    /// cannot have.
     public func fanOutAndClaim(fanOutLimit: Int, claimLimit: Int, at time: Date, lease: TimeInterval) async throws -> FanOutAndClaim {
-        let lock = skipLocked
-        return try await driver.writing { database in
-            let fanned = try await Self.fanOut(limit: fanOutLimit, at: time, lock: lock, on: database)
-            let claimed = try await Self.claim(limit: claimLimit, at: time, lease: lease, lock: lock, on: database)
-            return FanOutAndClaim(fannedOut: fanned, claimed: claimed)
+        let plan = try await driver.reading { database in try await Self.planFanOut(limit: fanOutLimit, on: database) }
+        let claim = Base62.random(count: 16, from: SystemRandomSource())
+        let claimStatement = claimLimit > 0 ? self.claimStatement(claim: claim, limit: claimLimit, at: time, lease: lease) : nil
+        let inserts = Self.insertStatements(for: plan.deliveries, at: time)
+        let (fanned, claimedIDs) = try await driver.writing { database -> (Int, [String]) in
+            var fanned = 0
+            if !plan.events.isEmpty {
+                // Only the events still waiting: another pass (or instance) may have taken some
+                // since they were read; their deliveries are then not made twice.
+                let marked = Set(try await database.raw("""
+                    UPDATE events SET fanned_out = 1 WHERE id IN (\(binds: plan.events)) AND fanned_out = 0 RETURNING id
+                    """).all().map { try Rows.string($0, "id") })
+                fanned = marked.count
+                if marked.count == plan.events.count {
+                    for insert in inserts { try await database.raw(insert).run() }
+                } else {
+                    try await Self.insertDeliveries(plan.deliveries.filter { marked.contains($0.event.rawValue) }, at: time, on: database)
+                }
+            }
+            guard let claimStatement else { return (fanned, []) }
+            return (fanned, try await database.raw(claimStatement).all().map { try Rows.string($0, "id") })
         }
+        guard !claimedIDs.isEmpty else { return FanOutAndClaim(fannedOut: fanned, claimed: []) }
+        var claimed = try await driver.reading { database in
+            try await Self.claimedDeliveries(claimedIDs, claim: claim, on: database)
+        }
+        if claimed.count < claimedIDs.count {
+            // A reader connection that a longer statement holds keeps that statement's snapshot,
+            // which may predate the claim: what it missed is read through the writer, which
+            // sees every commit.
+            let found = Set(claimed.map(\.id))
+            let missing = claimedIDs.filter { !found.contains($0) }
+            claimed += try await driver.writing { database in try await Self.claimedDeliveries(missing, claim: claim, on: database) }
+        }
+        return FanOutAndClaim(fannedOut: fanned, claimed: claimed)
     }
 
-    /// Fan-out on `database`: reads the batch of events and the webhooks of their organizations,
-    /// decides in memory, then writes every delivery and marks every event in a handful of
-    /// statements, whatever the batch's size.
-    private static func fanOut(limit: Int, at time: Date, lock: SQLQueryString, on database: any SQLDatabase) async throws -> Int {
+    /// What a batch of waiting events fans out to, decided on a reader.
+    private struct FanOutPlan: Sendable {
+        var events: [String] = []
+        var deliveries: [NewDelivery] = []
+    }
+
+    /// Reads the oldest waiting events and the webhooks of their organizations and decides, in
+    /// memory, which deliveries each makes.
+    private static func planFanOut(limit: Int, on database: any SQLDatabase) async throws -> FanOutPlan {
+        var plan = FanOutPlan()
+        guard limit > 0 else { return plan }
         let rows = try await database.raw("""
             SELECT id, type, organization_id, project_id, client_id, grant_id, created_at FROM events
-            WHERE fanned_out = 0 ORDER BY created_at LIMIT \(bind: limit)\(lock)
+            WHERE fanned_out = 0 ORDER BY created_at LIMIT \(bind: limit)
             """).all()
-        guard !rows.isEmpty else { return 0 }
         var organizationHooks: [String: [Webhook]] = [:]
         var appHooks: [String: [(grant: Grant, webhook: WebhookID)]] = [:]
-        var deliveries: [NewDelivery] = []
-        var handled: [String] = []
         for row in rows {
             let eventID = EventID(unchecked: try Rows.string(row, "id"))
-            handled.append(eventID.rawValue)
+            plan.events.append(eventID.rawValue)
             guard let type = EventType(rawValue: try Rows.string(row, "type")) else { continue }
             let organization = try Rows.string(row, "organization_id")
             let project = try Rows.optionalString(row, "project_id").map(ProjectID.init(unchecked:))
@@ -123,7 +159,7 @@ extension SQLStorage {
                    let hook = try await database.raw("""
                        SELECT id FROM webhooks WHERE client_id = \(bind: client) AND enabled = 1
                        """).first() {
-                    deliveries.append(NewDelivery(event: eventID, webhook: WebhookID(unchecked: try Rows.string(hook, "id")), grant: nil))
+                    plan.deliveries.append(NewDelivery(event: eventID, webhook: WebhookID(unchecked: try Rows.string(hook, "id")), grant: nil))
                 }
             } else if type.requiredScope != nil {
                 if organizationHooks[organization] == nil {
@@ -132,7 +168,7 @@ extension SQLStorage {
                         """).all().map(Rows.webhook)
                 }
                 for hook in organizationHooks[organization]! where hook.subscribes(to: type, project: project) {
-                    deliveries.append(NewDelivery(event: eventID, webhook: hook.id, grant: nil))
+                    plan.deliveries.append(NewDelivery(event: eventID, webhook: hook.id, grant: nil))
                 }
                 if appHooks[organization] == nil {
                     appHooks[organization] = try await database.raw("""
@@ -141,13 +177,11 @@ extension SQLStorage {
                         """).all().map { (try Rows.grant($0), WebhookID(unchecked: try Rows.string($0, "webhook_id"))) }
                 }
                 for app in appHooks[organization]! where grantAllows(app.grant, type: type, project: project) {
-                    deliveries.append(NewDelivery(event: eventID, webhook: app.webhook, grant: app.grant.id))
+                    plan.deliveries.append(NewDelivery(event: eventID, webhook: app.webhook, grant: app.grant.id))
                 }
             }
         }
-        try await insertDeliveries(deliveries, at: time, on: database)
-        try await database.raw("UPDATE events SET fanned_out = 1 WHERE id IN (\(binds: handled))").run()
-        return rows.count
+        return plan
     }
 
     /// Whether a `grant.*` event other than `grant.revoked` concerns a grant that was revoked
@@ -176,21 +210,18 @@ extension SQLStorage {
     }
 
     public func claimDeliveries(limit: Int, at time: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
-        let lock = skipLocked
-        return try await driver.writing { database in
-            try await Self.claim(limit: limit, at: time, lease: lease, lock: lock, on: database)
-        }
+        try await fanOutAndClaim(fanOutLimit: 0, claimLimit: limit, at: time, lease: lease).claimed
     }
 
-    /// Claims on `database`; the claimed rows are then read back by their ids (the primary key),
-    /// not by the claim, which has no index.
-    private static func claim(
-        limit: Int, at time: Date, lease: TimeInterval, lock: SQLQueryString, on database: any SQLDatabase
-    ) async throws -> [ClaimedDelivery] {
-        let claim = Base62.random(count: 16, from: SystemRandomSource())
+    /// Claims up to `limit` due deliveries under `claim` for `lease` seconds and returns their
+    /// ids. `FOR UPDATE SKIP LOCKED` where the backend has row locks (PostgreSQL): two instances
+    /// take different rows instead of waiting on each other; SQLite's single writer already
+    /// serializes the claims.
+    private func claimStatement(claim: String, limit: Int, at time: Date, lease: TimeInterval) -> SQLQueryString {
         let now = time.millisecondsSince1970
         let until = time.addingTimeInterval(lease).millisecondsSince1970
-        let claimed = try await database.raw("""
+        let lock: SQLQueryString = driver.backendName == "postgres" ? " FOR UPDATE SKIP LOCKED" : ""
+        return """
             UPDATE webhook_deliveries SET claim = \(bind: claim), claimed_until = \(bind: until)
             WHERE id IN (
                 SELECT d.id FROM webhook_deliveries d
@@ -200,14 +231,19 @@ extension SQLStorage {
                 ORDER BY d.next_attempt_at LIMIT \(bind: limit)\(lock)
             )
             RETURNING id
-            """).all().map { try Rows.string($0, "id") }
-        guard !claimed.isEmpty else { return [] }
-        return try await database.raw("""
+            """
+    }
+
+    /// The claimed rows with their events and webhooks, read by primary key once the claim has
+    /// committed (the claim column has no index). A row another claim took meanwhile (its lease
+    /// ran out) is left to that claim.
+    private static func claimedDeliveries(_ ids: [String], claim: String, on database: any SQLDatabase) async throws -> [ClaimedDelivery] {
+        try await database.raw("""
             SELECT d.id AS delivery_id, d.attempts, e.id AS event_id, e.type AS event_type, e.body, w.*
             FROM webhook_deliveries d
             JOIN events e ON e.id = d.event_id
             JOIN webhooks w ON w.id = d.webhook_id
-            WHERE d.id IN (\(binds: claimed))
+            WHERE d.id IN (\(binds: ids)) AND d.claim = \(bind: claim)
             ORDER BY d.next_attempt_at
             """).all().compactMap { row in
             guard let type = EventType(rawValue: try Rows.string(row, "event_type")) else { return nil }
@@ -225,13 +261,17 @@ extension SQLStorage {
 
     public func completeDeliveries(_ outcomes: [DeliveryOutcome], disableAfter: TimeInterval) async throws -> Set<WebhookID> {
         guard !outcomes.isEmpty else { return [] }
+        // Successes, the bulk of any batch, in two or three statements per claim, built before
+        // the transaction; failures (which may retry, or disable their webhook) one by one.
+        let successes = Dictionary(grouping: outcomes.filter(\.attempt.succeeded), by: \.delivery.claim).flatMap { claim, batch in
+            stride(from: 0, to: batch.count, by: Self.rowsPerInsert).map {
+                SucceededChunk(claim: claim, outcomes: Array(batch[$0..<min($0 + Self.rowsPerInsert, batch.count)]))
+            }
+        }
         return try await driver.writing { database in
             var disabled: Set<WebhookID> = []
-            // Successes, the bulk of any batch, in three statements per claim; failures (which
-            // may retry, or disable their webhook) one by one.
-            let succeeded = outcomes.filter(\.attempt.succeeded)
-            for (claim, batch) in Dictionary(grouping: succeeded, by: \.delivery.claim) {
-                try await Self.completeSucceeded(batch, claim: claim, on: database)
+            for chunk in successes {
+                try await chunk.settle(on: database)
             }
             for outcome in outcomes where !outcome.attempt.succeeded {
                 if try await Self.complete(outcome, disableAfter: disableAfter, on: database) {
@@ -242,35 +282,54 @@ extension SQLStorage {
         }
     }
 
-    /// Settles successful attempts made under one claim: the deliveries the claim still holds
-    /// become succeeded (finished at the batch's last attempt), their attempts are logged, and
-    /// their webhooks stop failing.
-    private static func completeSucceeded(_ outcomes: [DeliveryOutcome], claim: String, on database: any SQLDatabase) async throws {
-        var start = 0
-        while start < outcomes.count {
-            let chunk = outcomes[start..<min(start + rowsPerInsert, outcomes.count)]
-            start += rowsPerInsert
-            let finished = chunk.map { $0.attempt.attemptedAt.millisecondsSince1970 }.max()!
-            let updated = Set(try await database.raw("""
+    /// Successful attempts made under one claim, and the statements that settle them: the
+    /// deliveries the claim still holds become succeeded (finished at the chunk's last attempt),
+    /// their attempts are logged, and webhooks that were failing stop failing.
+    private struct SucceededChunk: Sendable {
+        let outcomes: [DeliveryOutcome]
+        let finish: SQLQueryString
+        let log: SQLQueryString
+        /// Only when one of the webhooks was failing when the batch was claimed.
+        let recover: SQLQueryString?
+
+        init(claim: String, outcomes: [DeliveryOutcome]) {
+            self.outcomes = outcomes
+            let finished = outcomes.map { $0.attempt.attemptedAt.millisecondsSince1970 }.max() ?? 0
+            finish = """
                 UPDATE webhook_deliveries SET attempts = attempts + 1, state = 'succeeded', next_attempt_at = NULL,
                     finished_at = \(bind: finished), claim = NULL, claimed_until = NULL
-                WHERE id IN (\(binds: chunk.map(\.delivery.id))) AND claim = \(bind: claim)
+                WHERE id IN (\(binds: outcomes.map(\.delivery.id))) AND claim = \(bind: claim)
                 RETURNING id
-                """).all().map { try Rows.string($0, "id") })
-            let settled = chunk.filter { updated.contains($0.delivery.id) }
-            guard !settled.isEmpty else { continue }
-            let values = settled.map { outcome -> SQLQueryString in
+                """
+            log = Self.log(outcomes)
+            let failing = Set(outcomes.filter { $0.delivery.webhook.failingSince != nil }.map(\.attempt.webhookID.rawValue))
+            recover = failing.isEmpty ? nil : """
+                UPDATE webhooks SET failing_since = NULL WHERE id IN (\(binds: Array(failing))) AND failing_since IS NOT NULL
+                """
+        }
+
+        private static func log(_ outcomes: [DeliveryOutcome]) -> SQLQueryString {
+            let values = outcomes.map { outcome -> SQLQueryString in
                 let attempt = outcome.attempt
                 return "(\(bind: outcome.delivery.id), \(bind: attempt.webhookID.rawValue), \(bind: attempt.attemptedAt.millisecondsSince1970), \(bind: attempt.statusCode), \(bind: attempt.durationMilliseconds), \(bind: attempt.response))"
             }
-            try await database.raw("""
+            return """
                 INSERT INTO webhook_attempts (delivery_id, webhook_id, attempted_at, status_code, duration_ms, response)
                 VALUES \(values.joined(separator: ", "))
-                """).run()
-            let hooks = Array(Set(settled.map(\.attempt.webhookID.rawValue)))
-            try await database.raw("""
-                UPDATE webhooks SET failing_since = NULL WHERE id IN (\(binds: hooks)) AND failing_since IS NOT NULL
-                """).run()
+                """
+        }
+
+        func settle(on database: any SQLDatabase) async throws {
+            let updated = Set(try await database.raw(finish).all().map { try Rows.string($0, "id") })
+            if updated.count == outcomes.count {
+                try await database.raw(log).run()
+            } else if !updated.isEmpty {
+                // Some were taken by another claim after this one's lease ran out: theirs now.
+                try await database.raw(Self.log(outcomes.filter { updated.contains($0.delivery.id) })).run()
+            }
+            if let recover, !updated.isEmpty {
+                try await database.raw(recover).run()
+            }
         }
     }
 

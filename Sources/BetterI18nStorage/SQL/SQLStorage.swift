@@ -24,6 +24,8 @@ public struct SQLStorage: Storage {
     public func close() async throws {
         try await driver.close()
     }
+
+    public var writerBusyTime: Duration? { driver.writerBusyTime }
 }
 
 // MARK: - Users

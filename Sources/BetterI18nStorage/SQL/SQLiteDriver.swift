@@ -93,6 +93,8 @@ public final class SQLiteDriver: SQLDriver {
         _ = try await connection.query("PRAGMA synchronous = NORMAL")
     }
 
+    public var writerBusyTime: Duration? { groupCommit.busyTime }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).oldValue
         let connection = readers[abs(index % readers.count)]

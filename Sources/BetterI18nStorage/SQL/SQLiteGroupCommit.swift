@@ -34,6 +34,12 @@ final class SQLiteGroupCommit: Sendable {
     /// end for long.
     let maximumGroup: Int
     private let state = Mutex(State())
+    /// Nanoseconds spent committing groups since the start: the writer's load, which webhook
+    /// delivery watches to give way to request writes (``busyTime``).
+    private let busyNanoseconds = Atomic<Int64>(0)
+
+    /// How long the writer has been busy with transactions, all told.
+    var busyTime: Duration { .nanoseconds(busyNanoseconds.load(ordering: .relaxed)) }
 
     init(connection: SQLiteConnection, maximumGroup: Int = 64) {
         self.connection = connection
@@ -68,7 +74,10 @@ final class SQLiteGroupCommit: Sendable {
                 return group
             }
             if group.isEmpty { return }
+            let started = ContinuousClock.now
             let unstarted = await commit(group)
+            let elapsed = (ContinuousClock.now - started).components
+            busyNanoseconds.add(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000, ordering: .relaxed)
             if !unstarted.isEmpty {
                 state.withLock { $0.queue.insert(contentsOf: unstarted, at: 0) }
             }
