@@ -83,4 +83,37 @@ import Testing
         #expect(count == 200)
         try await driver.write { try await $0.raw("DROP TABLE \(unsafeRaw: table)").run() }
     }
+
+    /// A read that begins after a write has committed sees it, even when the reader connection it
+    /// lands on is still stepping through a long statement begun before the write (on SQLite a
+    /// statement started beside another on the same connection shares that one's older snapshot).
+    @Test(arguments: Backend.available)
+    func aReadBegunAfterACommitSeesItWhileItsConnectionIsBusy(backend: Backend) async throws {
+        let storage = try await backend.open()
+        let driver = storage.driver
+        let table = "read_after_commit_" + Unique.suffix()
+        try await driver.write { database in
+            try await database.raw("CREATE TABLE \(unsafeRaw: table) (v INTEGER)").run()
+            try await database.raw("INSERT INTO \(unsafeRaw: table) (v) VALUES (0)").run()
+        }
+        // A long read on one reader connection, streaming rows (its snapshot is taken now, before
+        // the update)...
+        let long = Task {
+            try await driver.read { database in
+                try await database.raw("""
+                    WITH RECURSIVE c(x) AS (SELECT v FROM \(unsafeRaw: table) UNION ALL SELECT x + 1 FROM c WHERE x < 200000)
+                    SELECT x FROM c
+                    """).all().count
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        // ...one on the other (readers take turns), so the read below lands on the busy one.
+        _ = try await driver.read { try await $0.raw("SELECT 1").all() }
+        try await driver.write { try await $0.raw("UPDATE \(unsafeRaw: table) SET v = 1").run() }
+        let seen = try await driver.read { database in
+            try await database.raw("SELECT v FROM \(unsafeRaw: table)").first().map { try $0.decode(column: "v", as: Int.self) }
+        }
+        #expect(seen == 1)
+        #expect(try await long.value == 200_001)
+    }
 }

@@ -17,6 +17,12 @@ import Glibc
 /// is taken up front, so no deadlock when a transaction upgrades from reading); a few reader
 /// connections that WAL lets run beside the writer. Another process (an `admin`
 /// command beside a running server) waits on `busy_timeout` instead of failing.
+///
+/// Every connection has a thread of its own, so its statements run one after another. On a
+/// shared pool two statements of one reader ran at once, and SQLite gives a statement that starts
+/// while another is still stepping on the same connection that statement's read transaction:
+/// a read begun after a commit could miss it (a client's `GET` right after its `PUT`, or the
+/// rows a claim had just taken). One statement at a time, each starts its own snapshot.
 public final class SQLiteDriver: SQLDriver {
     public let backendName = "sqlite"
     public let migrationLockStatements: [String] = []
@@ -28,12 +34,15 @@ public final class SQLiteDriver: SQLDriver {
     /// The writer's own thread: SQLite calls block, and the one writer — the bottleneck of every
     /// write — must never queue behind reads on a shared pool.
     private let writerThread: NIOThreadPool
+    /// One thread per reader: its statements in turn, each with a snapshot of its own.
+    private let readerThreads: [NIOThreadPool]
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], writerThread: NIOThreadPool) {
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], writerThread: NIOThreadPool, readerThreads: [NIOThreadPool]) {
         self.writer = writer
         self.groupCommit = SQLiteGroupCommit(connection: writer)
         self.readers = readers
         self.writerThread = writerThread
+        self.readerThreads = readerThreads
     }
 
     /// Opens (creating if needed) the database file and its parent directory.
@@ -47,6 +56,8 @@ public final class SQLiteDriver: SQLDriver {
         var opened: [SQLiteConnection] = []
         let writerThread = NIOThreadPool(numberOfThreads: 1)
         writerThread.start()
+        let readerThreads = (0..<max(1, readerCount)).map { _ in NIOThreadPool(numberOfThreads: 1) }
+        for thread in readerThreads { thread.start() }
         do {
             let writer = try await SQLiteConnection.open(
                 storage: .file(path: url.path), threadPool: writerThread, logger: logger,
@@ -56,15 +67,18 @@ public final class SQLiteDriver: SQLDriver {
             try await configure(writer)
             // WAL is a property of the file, set once through the writer; it persists.
             _ = try await writer.query("PRAGMA journal_mode = WAL")
-            for _ in 0..<max(1, readerCount) {
-                let connection = try await SQLiteConnection.open(storage: .file(path: url.path), logger: logger)
+            for thread in readerThreads {
+                let connection = try await SQLiteConnection.open(
+                    storage: .file(path: url.path), threadPool: thread, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                )
                 opened.append(connection)
                 try await configure(connection)
             }
-            return SQLiteDriver(writer: writer, readers: Array(opened.dropFirst()), writerThread: writerThread)
+            return SQLiteDriver(writer: writer, readers: Array(opened.dropFirst()), writerThread: writerThread, readerThreads: readerThreads)
         } catch {
             for connection in opened { try? await connection.close() }
             try? await writerThread.shutdownGracefully()
+            for thread in readerThreads { try? await thread.shutdownGracefully() }
             throw StorageError.unavailable(
                 "cannot open SQLite database at \(path): \(Self.describe(error))\(Self.writabilityHint(for: url))"
             )
@@ -123,13 +137,19 @@ public final class SQLiteDriver: SQLDriver {
         try await writer.close()
         for reader in readers { try await reader.close() }
         try await writerThread.shutdownGracefully()
+        for thread in readerThreads { try await thread.shutdownGracefully() }
     }
 
     /// A driver dropped without ``close()`` still releases its file handles (sqlite-nio
     /// asserts that every connection is closed before it is freed).
     deinit {
-        for reader in readers where !reader.isClosed {
-            _ = reader.close()
+        // Each close runs on its connection's thread; stop the thread only after it.
+        for (reader, thread) in zip(readers, readerThreads) {
+            if reader.isClosed {
+                thread.shutdownGracefully { _ in }
+            } else {
+                reader.close().whenComplete { _ in thread.shutdownGracefully { _ in } }
+            }
         }
         let thread = writerThread
         if writer.isClosed {
