@@ -182,14 +182,16 @@ public struct WebhookDispatcher: Service {
         let answer: WebhookSender.Answer
         do {
             let shared = preparation ?? BatchPreparation(dispatcher: self, at: started)
-            try await shared.check(delivery.webhook.url)
+            let target = try await shared.check(delivery.webhook.url)
             let secrets = try await shared.secrets(of: delivery.webhook)
             let signature = WebhookSignature(eventID: delivery.eventID, body: Array(delivery.body.utf8), at: started, secrets: secrets)
             if preparation == nil {
-                answer = await sender.send(url: delivery.webhook.url, body: delivery.body, type: delivery.eventType, signature: signature)
+                answer = await sender.send(
+                    url: delivery.webhook.url, address: target.address, body: delivery.body, type: delivery.eventType, signature: signature
+                )
             } else {
                 answer = await sender.sendWithinCallersDeadline(
-                    url: delivery.webhook.url, body: delivery.body, type: delivery.eventType, signature: signature
+                    url: delivery.webhook.url, address: target.address, body: delivery.body, type: delivery.eventType, signature: signature
                 )
             }
         } catch let error as ValidationError {
@@ -231,13 +233,13 @@ public struct WebhookDispatcher: Service {
 }
 
 /// What a batch's deliveries to one webhook share, worked out once per batch instead of once
-/// per delivery: the URL policy's verdict (a name resolution when private targets are refused)
-/// and the opened signing secrets. Still once per pass, so a name re-pointed at an inside
+/// per delivery: the URL policy's verdict (a name resolution when private targets are refused,
+/// and the address the batch then connects to) and the opened signing secrets. Still once per pass, so a name re-pointed at an inside
 /// address, a rotation or a disabled webhook is seen by the next batch.
 actor BatchPreparation {
     private let dispatcher: WebhookDispatcher
     private let time: Date
-    private var checks: [String: Task<Void, any Error>] = [:]
+    private var checks: [String: Task<WebhookTarget, any Error>] = [:]
     private var opened: [WebhookID: [WebhookSecret]] = [:]
 
     init(dispatcher: WebhookDispatcher, at time: Date) {
@@ -246,12 +248,12 @@ actor BatchPreparation {
     }
 
     /// The policy's check of `url`, made once for the batch (concurrent callers share it).
-    func check(_ url: String) async throws {
+    func check(_ url: String) async throws -> WebhookTarget {
         if let check = checks[url] { return try await check.value }
         let policy = dispatcher.settings.policy
-        let check = Task { _ = try await policy.check(url) }
+        let check = Task { try await policy.target(url) }
         checks[url] = check
-        try await check.value
+        return try await check.value
     }
 
     func secrets(of webhook: Webhook) throws -> [WebhookSecret] {

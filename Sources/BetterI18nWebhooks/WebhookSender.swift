@@ -3,6 +3,7 @@ import BetterI18nCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The signing half of Standard Webhooks: the three headers of one attempt.
 public struct WebhookSignature: Sendable, Equatable {
@@ -28,17 +29,24 @@ public final class WebhookSender: Sendable {
 
     /// One client for the process, never shut down (as AsyncHTTPClient's own shared client),
     /// so no path — a test that stops early, a failed start — can drop it un-shut-down.
-    private static let sharedClient: HTTPClient = {
+    private static let sharedClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration())
+
+    /// Clients that connect to one host name at one checked address (``PinnedClients``).
+    private static let pinnedClients = PinnedClients()
+
+    /// No redirects, no retry of a refused connection (the retry schedule is ours), HTTP/1.1,
+    /// `dnsOverride` for a pinned client.
+    static func configuration(dnsOverride: [String: String] = [:]) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(10), read: .seconds(10))
         )
-        // A refused connection fails the attempt at once; the retry schedule is ours.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.httpVersion = .http1Only
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+        configuration.dnsOverride = dnsOverride
+        return configuration
+    }
 
     let client: HTTPClient
     let timeout: Duration
@@ -55,18 +63,24 @@ public final class WebhookSender: Sendable {
     }
 
     /// POSTs `body` under its own deadline; never throws — a refused connection, a timeout or a
-    /// closed connection is an answer without a status.
-    public func send(url: String, body: String, type: EventType, signature: WebhookSignature) async -> Answer {
+    /// closed connection is an answer without a status. With `address`, the connection goes to
+    /// that address whatever the URL's host name resolves to now (TLS still checks the name).
+    public func send(url: String, address: String? = nil, body: String, type: EventType, signature: WebhookSignature) async -> Answer {
         await answer { [timeout] in
-            try await withDeadline(timeout) { try await self.exchange(url: url, body: body, type: type, signature: signature) }
+            try await withDeadline(timeout) {
+                try await self.exchange(url: url, address: address, body: body, type: type, signature: signature)
+            }
         }
     }
 
-    /// ``send(url:body:type:signature:)`` whose deadline the caller keeps by cancelling the task:
-    /// the dispatcher runs a whole batch, whose attempts all start together, under one timer
-    /// instead of a timer and two tasks per attempt. A cancelled attempt is one past its deadline.
-    public func sendWithinCallersDeadline(url: String, body: String, type: EventType, signature: WebhookSignature) async -> Answer {
-        await answer { try await self.exchange(url: url, body: body, type: type, signature: signature) }
+    /// ``send(url:address:body:type:signature:)`` whose deadline the caller keeps by cancelling
+    /// the task: the dispatcher runs a whole batch, whose attempts all start together, under one
+    /// timer instead of a timer and two tasks per attempt. A cancelled attempt is one past its
+    /// deadline.
+    public func sendWithinCallersDeadline(
+        url: String, address: String? = nil, body: String, type: EventType, signature: WebhookSignature
+    ) async -> Answer {
+        await answer { try await self.exchange(url: url, address: address, body: body, type: type, signature: signature) }
     }
 
     private func answer(_ exchange: () async throws -> Answer) async -> Answer {
@@ -86,7 +100,11 @@ public final class WebhookSender: Sendable {
 
     /// The request and the first KB of its answer. AsyncHTTPClient's own deadline covers only
     /// the wait for the answer's head, so the caller bounds the whole exchange.
-    private func exchange(url: String, body: String, type: EventType, signature: WebhookSignature) async throws -> Answer {
+    private func exchange(url: String, address: String?, body: String, type: EventType, signature: WebhookSignature) async throws -> Answer {
+        var client = self.client
+        if let address, let host = URL(string: url)?.host {
+            client = Self.pinnedClients.client(host: WebhookURLPolicy.bare(host), address: address)
+        }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -123,6 +141,68 @@ public final class WebhookSender: Sendable {
 }
 
 struct DeadlineExceeded: Error {}
+
+/// HTTP clients that reach a host name only at the address the URL policy checked
+/// (AsyncHTTPClient's `dnsOverride`, which keeps the name for TLS: SNI and the certificate), so
+/// a name re-pointed between the check and the connection (DNS rebinding) is not followed.
+///
+/// `dnsOverride` belongs to a client, not a request, hence a client per name and address. A
+/// name keeps its client while it keeps resolving to that address; the `limit` newest stay,
+/// and one pushed out is shut down a minute later, when any attempt on it is long past its 10 s
+/// deadline. Clients that stay are never shut down, as the shared client.
+final class PinnedClients: Sendable {
+    private struct Entry {
+        var key: String
+        var client: HTTPClient
+    }
+
+    private let limit: Int
+    /// How long a client pushed out is kept before it is shut down.
+    private let retireAfter: Duration
+    /// Oldest first.
+    private let entries = Mutex<[Entry]>([])
+
+    init(limit: Int = 64, retireAfter: Duration = .seconds(60)) {
+        self.limit = limit
+        self.retireAfter = retireAfter
+    }
+
+    func client(host: String, address: String) -> HTTPClient {
+        let key = host.lowercased() + " " + address
+        let (client, retired) = entries.withLock { entries -> (HTTPClient, [HTTPClient]) in
+            if let index = entries.firstIndex(where: { $0.key == key }) {
+                let entry = entries.remove(at: index)
+                entries.append(entry)
+                return (entry.client, [])
+            }
+            let client = HTTPClient(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                configuration: WebhookSender.configuration(dnsOverride: [host: address])
+            )
+            entries.append(Entry(key: key, client: client))
+            let excess = max(0, entries.count - limit)
+            let retired = entries.prefix(excess).map(\.client)
+            entries.removeFirst(excess)
+            return (client, retired)
+        }
+        for old in retired {
+            Task { [retireAfter] in
+                try? await Task.sleep(for: retireAfter)
+                try? await old.shutdown()
+            }
+        }
+        return client
+    }
+
+    var count: Int { entries.withLock { $0.count } }
+
+    /// Shuts every client down (an instance that is not the process's own, in tests).
+    func shutdown() async {
+        for entry in entries.withLock({ entries in defer { entries.removeAll() }; return entries }) {
+            try? await entry.client.shutdown()
+        }
+    }
+}
 
 /// Runs `body`, cancelling it after `timeout`: the whole attempt — connect, send, answer and
 /// the first KB of its body — gets one deadline.

@@ -12,15 +12,24 @@ import Darwin
 ///
 /// The server checks when the dashboard saves a URL and before each batch of deliveries to it
 /// (the name is resolved each batch, so a name re-pointed at an inside address later is caught
-/// then);
-/// `admin` commands, which do not know the server's flags, use ``checkWellFormed(_:)`` only.
+/// then), and the batch then connects to the address it checked (``target(_:)``): a name that
+/// answers a public address to the check and an inside one a moment later (DNS rebinding)
+/// is not followed there. `admin` commands, which do not know the server's flags, use
+/// ``checkWellFormed(_:)`` only.
 public struct WebhookURLPolicy: Sendable {
     public var allowHTTP: Bool
     public var allowPrivate: Bool
+    /// Resolves a host name (getaddrinfo; tests give their own).
+    let resolver: @Sendable (String) async -> [IPAddress]
 
     public init(allowHTTP: Bool = false, allowPrivate: Bool = false) {
+        self.init(allowHTTP: allowHTTP, allowPrivate: allowPrivate, resolver: Self.systemResolve)
+    }
+
+    init(allowHTTP: Bool, allowPrivate: Bool, resolver: @escaping @Sendable (String) async -> [IPAddress]) {
         self.allowHTTP = allowHTTP
         self.allowPrivate = allowPrivate
+        self.resolver = resolver
     }
 
     /// A well-formed absolute http(s) URL with a host, no credentials and no fragment.
@@ -39,29 +48,40 @@ public struct WebhookURLPolicy: Sendable {
     /// Well-formed, the scheme allowed, and every address the host resolves to allowed.
     @discardableResult
     public func check(_ raw: String) async throws -> URL {
+        try await target(raw).url
+    }
+
+    /// ``check(_:)``, and the address to connect to: one the check resolved and allowed, or nil
+    /// when there is nothing to pin (private targets allowed, or the host is an address).
+    public func target(_ raw: String) async throws -> WebhookTarget {
         let url = try Self.checkWellFormed(raw)
         if url.scheme?.lowercased() == "http", !allowHTTP {
             throw Self.invalid("must be https (the server allows http only with --webhook-allow-http)")
         }
-        guard !allowPrivate else { return url }
-        let host = url.host ?? ""
-        let addresses = try await Self.resolve(host)
-        guard !addresses.isEmpty else { throw Self.invalid("names a host that does not resolve") }
+        guard !allowPrivate else { return WebhookTarget(url: url, address: nil) }
+        let host = Self.bare(url.host ?? "")
+        let literal = IPAddress(host)
+        let addresses: [IPAddress]
+        if let literal { addresses = [literal] } else { addresses = await resolver(host) }
+        guard let first = addresses.first else { throw Self.invalid("names a host that does not resolve") }
         if let inside = addresses.first(where: { $0.isInternal }) {
             throw Self.invalid("resolves to \(inside.kind) address \(inside.text), refused (allow with --webhook-allow-private)")
         }
-        return url
+        return WebhookTarget(url: url, address: literal == nil ? first.text : nil)
     }
 
     static func invalid(_ message: String) -> ValidationError {
         ValidationError(field: "url", message: "the webhook URL \(message)")
     }
 
+    /// A host without the brackets of an IPv6 literal.
+    static func bare(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    }
+
     /// The host's addresses (getaddrinfo, off the caller's thread).
-    static func resolve(_ host: String) async throws -> [IPAddress] {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        if let literal = IPAddress(bare) { return [literal] }
-        return await withCheckedContinuation { continuation in
+    static func systemResolve(_ bare: String) async -> [IPAddress] {
+        await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var hints = addrinfo()
                 hints.ai_family = AF_UNSPEC
@@ -86,6 +106,13 @@ public struct WebhookURLPolicy: Sendable {
             }
         }
     }
+}
+
+/// A webhook URL the policy allowed, and the address its delivery connects to.
+public struct WebhookTarget: Sendable, Equatable {
+    public let url: URL
+    /// The address the check resolved the host to and allowed; nil when nothing is pinned.
+    public let address: String?
 }
 
 /// An IPv4 or IPv6 address and the space it lies in.

@@ -1,11 +1,12 @@
 import BetterI18nClient
 import BetterI18nCore
 import BetterI18nStorage
-import BetterI18nWebhooks
+@testable import BetterI18nWebhooks
 import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// Delivery (events and webhooks): Standard Webhooks headers and signatures, the retry
@@ -313,6 +314,53 @@ import Testing
         // admin: well-formed is enough.
         try WebhookURLPolicy.checkWellFormed("http://127.0.0.1/hook")
         #expect(throws: ValidationError.self) { try WebhookURLPolicy.checkWellFormed("ftp://example.com") }
+    }
+
+    /// DNS rebinding: the name answers a public address to the check and an inside one a moment
+    /// later. The check pins the batch to the address it allowed; the next check refuses.
+    @Test func aCheckedNameIsPinnedToTheAddressTheCheckAllowed() async throws {
+        let answers = Mutex([["93.184.216.34", "2606:2800::1"], ["127.0.0.1"]])
+        let policy = WebhookURLPolicy(allowHTTP: false, allowPrivate: false) { host in
+            #expect(host == "hooks.example.com")
+            return answers.withLock { $0.removeFirst() }.compactMap(IPAddress.init)
+        }
+        let target = try await policy.target("https://hooks.example.com/h")
+        #expect(target.address == "93.184.216.34")
+        #expect(target.url.absoluteString == "https://hooks.example.com/h")
+        await #expect(throws: ValidationError.self) { try await policy.target("https://hooks.example.com/h") }
+        // Nothing to pin: an address already, or private targets allowed.
+        #expect(try await policy.target("https://93.184.216.34/h").address == nil)
+        #expect(try await WebhookURLPolicy(allowHTTP: true, allowPrivate: true).target("http://localhost:9/h").address == nil)
+    }
+
+    /// The sender connects to the pinned address whatever the name leads to: `.invalid` names
+    /// never resolve (RFC 6761), so only the pin can reach the receiver, and the request still
+    /// names the host the webhook's URL gave.
+    @Test func aPinnedDeliveryConnectsToTheCheckedAddressNotWhereTheNameLeads() async throws {
+        let receiver = try await Receiver.start(.status(200))
+        let sender = WebhookSender(timeout: .seconds(5))
+        let url = "http://rebound.invalid:\(receiver.port)/hook"
+        let signature = WebhookSignature(eventID: EventID.generate(), body: Array("{}".utf8), at: Date(), secrets: [WebhookSecret()])
+        let unpinned = await sender.send(url: url, body: "{}", type: .keysCreated, signature: signature)
+        #expect(unpinned.statusCode == nil)
+        #expect(receiver.requests.isEmpty)
+        let pinned = await sender.send(url: url, address: "127.0.0.1", body: "{}", type: .keysCreated, signature: signature)
+        #expect(pinned.statusCode == 200)
+        #expect(receiver.requests.count == 1)
+        #expect(receiver.requests.first?.authority == "rebound.invalid:\(receiver.port)")
+        await receiver.stop()
+    }
+
+    /// Each name and address gets a client of its own; the oldest are let go past the limit.
+    @Test func pinnedClientsAreKeptPerNameAndAddressUpToALimit() async {
+        let clients = PinnedClients(limit: 2, retireAfter: .zero)
+        let first = clients.client(host: "a.example.com", address: "93.184.216.34")
+        #expect(clients.client(host: "A.example.com", address: "93.184.216.34") === first)
+        #expect(clients.client(host: "a.example.com", address: "93.184.216.35") !== first)
+        _ = clients.client(host: "b.example.com", address: "93.184.216.34")
+        #expect(clients.count == 2)
+        #expect(clients.client(host: "a.example.com", address: "93.184.216.34") !== first)
+        await clients.shutdown()
     }
 
     @Test func signingSecretsAreSealedNotStored() async throws {

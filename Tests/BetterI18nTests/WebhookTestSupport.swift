@@ -45,6 +45,8 @@ extension SQLStorage {
 struct ReceivedRequest: Sendable {
     let headers: [String: String]
     let body: Data
+    /// The request's host and port as the sender named them (`Host`).
+    var authority: String? = nil
     var webhookID: String { headers["webhook-id"] ?? "" }
     var type: String { headers["x-better-i18n-event"] ?? "" }
 }
@@ -84,7 +86,9 @@ final class Receiver: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            receiver.received.withLock { $0.append(ReceivedRequest(headers: headers, body: Data(buffer: body))) }
+            receiver.received.withLock {
+                $0.append(ReceivedRequest(headers: headers, body: Data(buffer: body), authority: request.head.authority))
+            }
             switch receiver.behaviour.withLock({ $0 }) {
             case .status(let code):
                 return Response(status: .init(code: code), body: .init(byteBuffer: ByteBuffer(string: "answer \(code)")))
