@@ -174,6 +174,28 @@ extension Fixture {
         #expect(try await world.storage.fanOutEvents(limit: 100, at: world.clock.now()) == 0)
     }
 
+    /// Fan-out reads its events outside the write transaction, so several passes (or instances)
+    /// can read the same ones; each event still becomes one delivery per subscriber.
+    @Test(arguments: Backend.available)
+    func passesThatReadTheSameEventsFanEachOutOnce(backend: Backend) async throws {
+        let world = try await World(backend)
+        let hook = try await world.webhooks.create(organization: world.organization.id, url: "https://a.example.com/h", events: [], project: nil, by: .operator).webhook
+        for index in 0..<12 { _ = try await world.write(["k\(index)"], in: world.project) }
+        let now = world.clock.now()
+        let fanned = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 {
+                group.addTask { try await world.storage.fanOutAndClaim(fanOutLimit: 100, claimLimit: 0, at: now, lease: 60).fannedOut }
+            }
+            return try await group.reduce(0, +)
+        }
+        // Each write raised keys.created and translations.updated.
+        #expect(fanned == 24)
+        let log = try await world.storage.deliveryLog(of: hook.id, limit: 100)
+        #expect(log.count == 24)
+        #expect(Set(log.map(\.eventID)).count == 24)
+        #expect(try await world.storage.fanOutEvents(limit: 100, at: now) == 0)
+    }
+
     @Test(arguments: Backend.available)
     func appWebhooksFollowEachGrantsScopesAndProjects(backend: Backend) async throws {
         let world = try await World(backend)
