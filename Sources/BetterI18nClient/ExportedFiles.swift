@@ -1,3 +1,4 @@
+import BetterI18nAPI
 import Foundation
 
 /// The answer of an export: one file, or a zip of several (one per language and namespace),
@@ -30,24 +31,7 @@ public struct ExportedFiles: Sendable {
         storedZipEntries(Array(data))
     }
 
-    /// Entries of a zip of stored (uncompressed) files, as the server writes them.
     static func storedZipEntries(_ archive: [UInt8]) -> [(path: String, data: Data)]? {
-        var result: [(path: String, data: Data)] = []
-        var index = 0
-        func read16(_ at: Int) -> Int { Int(archive[at]) | Int(archive[at + 1]) << 8 }
-        func read32(_ at: Int) -> Int { read16(at) | read16(at + 2) << 16 }
-        while index + 30 <= archive.count, read32(index) == 0x0403_4B50 {
-            guard read16(index + 8) == 0 else { return nil }
-            let size = read32(index + 18)
-            let nameLength = read16(index + 26)
-            let start = index + 30 + nameLength + read16(index + 28)
-            guard start + size <= archive.count else { return nil }
-            let name = String(decoding: archive[(index + 30)..<(index + 30 + nameLength)], as: UTF8.self)
-            // Paths stay inside the directory they are written to.
-            guard !name.hasPrefix("/"), !name.split(separator: "/").contains("..") else { return nil }
-            result.append((name, Data(archive[start..<(start + size)])))
-            index = start + size
-        }
-        return result
+        StoredZip.entries(archive)?.map { ($0.path, Data($0.bytes)) }
     }
 }

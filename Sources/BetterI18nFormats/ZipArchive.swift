@@ -1,7 +1,7 @@
 import BetterI18nCore
 
 /// A zip archive (PKWARE APPNOTE 6.3) of stored entries: what an export of several files
-/// answers. Deterministic: entries in the order given, every time stamp 1980-01-01 00:00, no
+/// answers (read back with `BetterI18nAPI.StoredZip`). Deterministic: entries in the order given, every time stamp 1980-01-01 00:00, no
 /// extra fields, so the same files always give the same bytes. Stored rather than deflated: the
 /// files are small next to the 5 MiB an import takes, and HTTP compression can do the rest.
 public enum ZipArchive {
@@ -48,26 +48,6 @@ public enum ZipArchive {
             try write(central + end)
             offset += central.count + end.count
         }
-    }
-
-    /// The entries of an archive this type wrote (stored entries only), for clients and tests.
-    public static func entries(_ archive: [UInt8]) -> [(name: String, bytes: [UInt8])]? {
-        var result: [(name: String, bytes: [UInt8])] = []
-        var index = 0
-        func read16(_ at: Int) -> Int { Int(archive[at]) | Int(archive[at + 1]) << 8 }
-        func read32(_ at: Int) -> Int { read16(at) | read16(at + 2) << 16 }
-        while index + 30 <= archive.count, read32(index) == 0x0403_4B50 {
-            guard read16(index + 8) == 0 else { return nil }
-            let size = read32(index + 18)
-            let nameLength = read16(index + 26)
-            let extra = read16(index + 28)
-            let start = index + 30 + nameLength + extra
-            guard start + size <= archive.count else { return nil }
-            let name = String(decoding: archive[(index + 30)..<(index + 30 + nameLength)], as: UTF8.self)
-            result.append((name, Array(archive[start..<(start + size)])))
-            index = start + size
-        }
-        return result
     }
 
     private static let table: [UInt32] = (0..<256).map { index in

@@ -89,7 +89,7 @@ import Testing
     /// The files of an export: the zip's entries, or the one file under its name.
     static func files(_ response: TestResponse) throws -> [(name: String, bytes: [UInt8])] {
         let bytes = Array(response.body.readableBytesView)
-        if response.headers[.contentType] == "application/zip" { return try #require(ZipArchive.entries(bytes)) }
+        if response.headers[.contentType] == "application/zip" { return try #require(StoredZip.entries(bytes)).map { (name: $0.path, bytes: $0.bytes) } }
         let disposition = response.headers[.contentDisposition] ?? ""
         let name = disposition.components(separatedBy: "filename=\"").last?.dropLast() ?? ""
         return [(String(name), bytes)]
