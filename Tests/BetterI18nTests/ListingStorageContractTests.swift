@@ -100,6 +100,18 @@ import Testing
         let enCount = world.keys.count, deCount = 3 * ((Self.names.count + 1) / 2)
         #expect(walked.count == enCount + deCount)
         #expect(Set(walked.map { "\($0.key.id.rawValue)/\($0.value.language.value)" }).count == walked.count, "no value twice")
+        let order = walked.map { [$0.key.namespace.value, $0.key.name.value, $0.value.language.value] }
+        #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) }, "in key and language order")
+        // Pages of one language walk the same way (on PostgreSQL a deep page takes another plan).
+        var germanQuery = TranslationPageQuery(languages: [try LanguageCode("de")], limit: 2)
+        var germanWalk: [String] = []
+        while true {
+            let page = try await world.storage.translationPage(in: world.project.id, germanQuery)
+            germanWalk += page.map { "\($0.key.namespace.value)/\($0.key.name.value)/\($0.value.language.value)" }
+            guard page.count == germanQuery.limit, let last = page.last else { break }
+            germanQuery.after = TranslationPosition(namespace: last.key.namespace.value, name: last.key.name.value, language: last.value.language.value)
+        }
+        #expect(germanWalk.count == deCount && Set(germanWalk).count == deCount && germanWalk.allSatisfy { $0.hasSuffix("/de") })
         let german = try await world.storage.translationPage(in: world.project.id, TranslationPageQuery(languages: [try LanguageCode("de")], limit: 1000))
         #expect(german.count == deCount && german.allSatisfy { $0.value.language.value == "de" })
         let named = try await world.storage.translationPage(in: world.project.id, TranslationPageQuery(
