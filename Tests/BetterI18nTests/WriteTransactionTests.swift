@@ -16,14 +16,19 @@ import Testing
         let table = "write_group_" + Unique.suffix()
         try await driver.write { try await $0.raw("CREATE TABLE \(unsafeRaw: table) (id TEXT PRIMARY KEY)").run() }
         // A slow transaction holds the writer, so the thirty below queue up behind it (and, on
-        // SQLite, run as one group).
+        // SQLite, run as one group). They start once its row is written: on PostgreSQL a fresh
+        // pool's first connection can take longer than any fixed wait, and one of them would
+        // then write 'holder' first.
+        let (written, signal) = AsyncStream<Void>.makeStream()
         let holder = Task {
             try await driver.write { database in
                 try await database.raw("INSERT INTO \(unsafeRaw: table) (id) VALUES ('holder')").run()
+                signal.yield()
                 try await Task.sleep(for: .milliseconds(300))
             }
         }
-        try await Task.sleep(for: .milliseconds(50))
+        var holding = written.makeAsyncIterator()
+        _ = await holding.next()
         let outcomes = await withTaskGroup(of: (index: Int, answer: String?).self) { group in
             for index in 0..<30 {
                 group.addTask {
@@ -115,5 +120,6 @@ import Testing
         }
         #expect(seen == 1)
         #expect(try await long.value == 200_001)
+        try await driver.write { try await $0.raw("DROP TABLE \(unsafeRaw: table)").run() }
     }
 }
