@@ -18,6 +18,7 @@ import time
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -81,7 +82,22 @@ def submit(driver, button):
     """Clicks a form's button and waits for the next page to replace this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(page))
+    WebDriverWait(driver, 10).until(lambda _: replaced(page))
+
+
+def replaced(element):
+    """Whether `element` has left the document. Mid-navigation chromedriver sometimes answers
+    "Node with given id does not belong to the document" (a plain WebDriverException) instead
+    of a stale-element error; both mean the old page is gone."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def key_row(driver, name):
