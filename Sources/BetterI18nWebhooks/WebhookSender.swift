@@ -168,7 +168,9 @@ final class PinnedClients: Sendable {
     }
 
     func client(host: String, address: String) -> HTTPClient {
-        let key = host.lowercased() + " " + address
+        // The name exactly as the URL gives it: AsyncHTTPClient looks its `dnsOverride` up by the
+        // URL's host as written, so a client made for another spelling would not pin this one.
+        let key = host + " " + address
         let (client, retired) = entries.withLock { entries -> (HTTPClient, [HTTPClient]) in
             if let index = entries.firstIndex(where: { $0.key == key }) {
                 let entry = entries.remove(at: index)

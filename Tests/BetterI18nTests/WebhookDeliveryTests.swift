@@ -355,7 +355,10 @@ import Testing
     @Test func pinnedClientsAreKeptPerNameAndAddressUpToALimit() async {
         let clients = PinnedClients(limit: 2, retireAfter: .zero)
         let first = clients.client(host: "a.example.com", address: "93.184.216.34")
-        #expect(clients.client(host: "A.example.com", address: "93.184.216.34") === first)
+        #expect(clients.client(host: "a.example.com", address: "93.184.216.34") === first)
+        // Another spelling of the name is another client: the override is looked up as written.
+        let otherSpelling = clients.client(host: "A.example.com", address: "93.184.216.34")
+        #expect(otherSpelling !== first)
         #expect(clients.client(host: "a.example.com", address: "93.184.216.35") !== first)
         _ = clients.client(host: "b.example.com", address: "93.184.216.34")
         #expect(clients.count == 2)
