@@ -92,7 +92,9 @@ extension SQLStorage {
     /// for the one writer, and time the dispatcher holds it is time the writes raising events
     /// cannot have.
     public func fanOutAndClaim(fanOutLimit: Int, claimLimit: Int, at time: Date, lease: TimeInterval) async throws -> FanOutAndClaim {
-        let plan = try await driver.reading { database in try await Self.planFanOut(limit: fanOutLimit, on: database) }
+        let plan = fanOutLimit > 0
+            ? try await driver.reading { database in try await Self.planFanOut(limit: fanOutLimit, on: database) }
+            : FanOutPlan()
         let claim = Base62.random(count: 16, from: SystemRandomSource())
         let claimStatement = claimLimit > 0 ? self.claimStatement(claim: claim, limit: claimLimit, at: time, lease: lease) : nil
         let inserts = Self.insertStatements(for: plan.deliveries, at: time)
@@ -132,7 +134,6 @@ extension SQLStorage {
     /// memory, which deliveries each makes.
     private static func planFanOut(limit: Int, on database: any SQLDatabase) async throws -> FanOutPlan {
         var plan = FanOutPlan()
-        guard limit > 0 else { return plan }
         let rows = try await database.raw("""
             SELECT id, type, organization_id, project_id, client_id, grant_id, created_at FROM events
             WHERE fanned_out = 0 ORDER BY created_at LIMIT \(bind: limit)
