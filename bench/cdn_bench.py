@@ -27,7 +27,7 @@ import time
 
 import requests
 
-from common import ROOT, BenchServer, build_release, free_port, print_table, wrk
+from common import ROOT, BenchServer, build_release, free_port, print_table, start_nginx, stop_nginx, wrk
 
 LANGUAGES = ["de", "fr", "es", "it", "nl", "pt", "pl", "sv", "ja"]
 
@@ -47,39 +47,12 @@ def fill(server, auth, path, keys, languages, namespace="app"):
 
 
 def nginx(root):
-    work = tempfile.mkdtemp(prefix="better-i18n-nginx-")
-    port = free_port()
-    conf = os.path.join(work, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes auto;
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    default_type application/json;
-    client_body_temp_path {work}/body;
-    proxy_temp_path {work}/proxy;
-    fastcgi_temp_path {work}/fastcgi;
-    uwsgi_temp_path {work}/uwsgi;
-    scgi_temp_path {work}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
+    """nginx serving `root` as the CDN would (its headers too). Returns (port, work directory)."""
+    return start_nginx("auto", "    sendfile on;\n    tcp_nopush on;\n    default_type application/json;", f"""        root {root};
         location / {{
             add_header Cache-Control "public, max-age=60, stale-while-revalidate=300";
             add_header Access-Control-Allow-Origin "*";
-        }}
-    }}
-}}
-""")
-    subprocess.run(["nginx", "-c", conf, "-p", work], check=True)
-    time.sleep(0.3)
-    return port, work
+        }}""")
 
 
 def compare(label, server_url, nginx_url, args, target, rows):
@@ -179,7 +152,7 @@ def main():
                     {name: rows[i - i % 2][0] for i, (name, _) in enumerate(rows)})
     finally:
         if nginx_work:
-            subprocess.run(["nginx", "-s", "stop", "-c", os.path.join(nginx_work, "nginx.conf"), "-p", nginx_work])
+            stop_nginx(nginx_work)
         server.stop()
 
 

@@ -6,6 +6,8 @@ import json
 import os
 import re
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -182,3 +184,47 @@ def wrk(script, base, threads, duration, env=None, connections=None, path=""):
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {"rps": rps, "p50": pct(50), "p99": pct(99), "total": total,
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "raw": out}
+
+
+def start_nginx(workers, http, server):
+    """nginx on a free loopback port, its pid, logs and temporary files in a fresh directory:
+    `http` holds directives for the http block, `server` those of its one server (both indented
+    by the caller). Returns (port, work directory); stop it with stop_nginx(work)."""
+    work = tempfile.mkdtemp(prefix="better-i18n-nginx-")
+    port = free_port()
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""
+worker_processes {workers};
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+{http}
+    server {{
+        listen 127.0.0.1:{port};
+{server}
+    }}
+}}
+""")
+    subprocess.run(["nginx", "-c", conf, "-p", work], check=True)
+    time.sleep(0.3)
+    return port, work
+
+
+def stop_nginx(work):
+    """Stops an nginx of start_nginx and removes its directory."""
+    try:
+        with open(os.path.join(work, "nginx.pid")) as f:
+            os.kill(int(f.read().strip()), signal.SIGQUIT)
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.3)
+    shutil.rmtree(work, ignore_errors=True)

@@ -26,17 +26,13 @@ import asyncio
 import json
 import multiprocessing
 import os
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 import requests
 
-from common import BENCH, BenchServer, build_release, cpu_seconds, median_run, print_table, wrk
+from common import BENCH, BenchServer, build_release, cpu_seconds, median_run, print_table, start_nginx, stop_nginx, wrk
 
 
 def receive(port, counter, arrivals, ready):
@@ -78,34 +74,7 @@ def receive(port, counter, arrivals, ready):
 def nginx_receiver():
     """nginx (one worker) answering every POST with 204 at once: a receiver whose own CPU
     hardly shows beside the server's. Returns (port, work directory)."""
-    from common import free_port
-    work = tempfile.mkdtemp(prefix="better-i18n-receiver-")
-    port = free_port()
-    conf = os.path.join(work, "nginx.conf")
-    with open(conf, "w") as f:
-        f.write(f"""
-worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path {work}/body;
-    proxy_temp_path {work}/proxy;
-    fastcgi_temp_path {work}/fastcgi;
-    uwsgi_temp_path {work}/uwsgi;
-    scgi_temp_path {work}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{ return 204; }}
-        location = /_status {{ stub_status; }}
-    }}
-}}
-""")
-    subprocess.run(["nginx", "-c", conf, "-p", work], check=True)
-    time.sleep(0.3)
-    return port, work
+    return start_nginx(1, "", "        location / { return 204; }\n        location = /_status { stub_status; }")
 
 
 def nginx_requests(port):
@@ -114,16 +83,6 @@ def nginx_requests(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/_status", timeout=5) as answer:
         lines = answer.read().decode().splitlines()
     return int(lines[2].split()[2]) - 1
-
-
-def stop_nginx(work):
-    try:
-        with open(os.path.join(work, "nginx.pid")) as f:
-            os.kill(int(f.read().strip()), signal.SIGQUIT)
-    except (OSError, ValueError):
-        pass
-    time.sleep(0.3)
-    shutil.rmtree(work, ignore_errors=True)
 
 
 def wait_quiet(counter, seconds=1.0, timeout=120):
