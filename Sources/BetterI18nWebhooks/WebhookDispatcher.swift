@@ -234,8 +234,9 @@ public struct WebhookDispatcher: Service {
 
 /// What a batch's deliveries to one webhook share, worked out once per batch instead of once
 /// per delivery: the URL policy's verdict (a name resolution when private targets are refused,
-/// and the address the batch then connects to) and the opened signing secrets. Still once per pass, so a name re-pointed at an inside
-/// address, a rotation or a disabled webhook is seen by the next batch.
+/// and the address the batch then connects to) and the opened signing secrets. Still once per
+/// pass, so a name re-pointed at an inside address, a rotation or a disabled webhook is seen by
+/// the next batch.
 actor BatchPreparation {
     private let dispatcher: WebhookDispatcher
     private let time: Date
